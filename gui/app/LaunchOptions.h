@@ -1,0 +1,42 @@
+#pragma once
+
+#include "SnapshotSource.h"
+
+#include <QCoreApplication>
+#include <QProcessEnvironment>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <variant>
+
+namespace cartograph::app {
+
+// What the command line asked for.
+struct LaunchOptions
+{
+    QStringList files;
+    std::optional<DemoFlavour> demo;
+    QString screenshotPath; // grab the window to this PNG once the snapshot is shown, then quit
+    QSize windowSize;       // invalid: restore the last one
+};
+
+struct LaunchExit
+{
+    int exitCode = 0;
+    QString message; // to stdout when exitCode is 0 (--help, --version), else stderr
+};
+
+// Parses arguments (argv including the program name). Returns options, or how to exit now.
+// Needs a QCoreApplication for --help/--version texts only through QCommandLineParser.
+std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &arguments);
+
+// Parses "1600x1000"; nullopt for anything else.
+std::optional<QSize> parseWindowSize(QStringView text);
+
+// Before a QApplication exists: a message explaining why no window can be shown (no X11 or
+// Wayland display and no platform chosen explicitly), or an empty string when one can.
+QString missingDisplayMessage(const QProcessEnvironment &environment, const QStringList &arguments);
+
+} // namespace cartograph::app

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "DiagramPainter.h"
+#include "TopologyScene.h"
+
+#include <QAbstractScrollArea>
+#include <QPoint>
+#include <QSet>
+
+#include <memory>
+#include <optional>
+
+namespace cartograph::app {
+
+// Shows a laid-out TopologyScene. A scroll area that paints only what the viewport exposes
+// (through paintScene and the scene's spatial grid), not a QGraphicsView with one item per
+// pod: the cost of a frame follows what is on screen, not the size of the cluster.
+//
+// Scroll bar values are pixels of the zoomed content (scene bounds × zoom plus a margin).
+class TopologyView : public QAbstractScrollArea
+{
+    Q_OBJECT
+
+public:
+    explicit TopologyView(QWidget *parent = nullptr);
+    ~TopologyView() override;
+
+    // Replaces the scene, clears selection and matches, and fits it to the window.
+    void setScene(std::shared_ptr<const diagram::TopologyScene> scene);
+    const std::shared_ptr<const diagram::TopologyScene> &scene() const { return m_scene; }
+
+    void setDiagramStyle(const diagram::DiagramStyle &style);
+    const diagram::DiagramStyle &diagramStyle() const { return m_style; }
+    void setPlaceholderText(const QString &text);
+
+    qreal zoom() const { return m_zoom; }
+    qreal minimumZoom() const;
+    static constexpr qreal MaximumZoom = 8.0;
+    // Zooms keeping the scene point under `anchor` (viewport coordinates) in place; the
+    // viewport centre when no anchor is given.
+    void setZoom(qreal zoom, std::optional<QPointF> anchor = std::nullopt);
+    void zoomIn();
+    void zoomOut();
+    void zoomToFit();
+    void resetZoom(); // 100 %
+    bool isFitToWindow() const { return m_fitToWindow; }
+    // Zooms so the rectangle (scene coordinates) fills the viewport, with some context around.
+    void zoomToRect(const QRectF &sceneRect, qreal maximumZoom = 3.0);
+    void zoomToShape(qsizetype shape);
+
+    void centerOn(const QPointF &scenePoint);
+    // Scrolls as little as possible so the rectangle is in view.
+    void ensureVisible(const QRectF &sceneRect);
+
+    QPointF mapToScene(const QPointF &viewportPoint) const;
+    QPointF mapFromScene(const QPointF &scenePoint) const;
+    QRectF mapRectFromScene(const QRectF &sceneRect) const;
+    QRectF visibleSceneRect() const;
+
+    qsizetype selectedShape() const { return m_highlight.selected; }
+    void setSelectedShape(qsizetype shape); // emits selectionChanged when it changes
+    const QSet<qsizetype> &searchMatches() const { return m_highlight.matches; }
+    void setSearchMatches(const QSet<qsizetype> &matches);
+
+    QSize sizeHint() const override;
+
+signals:
+    void selectionChanged(qsizetype shape);
+    void zoomChanged(qreal zoom);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+
+private:
+    static constexpr int Margin = 24; // pixels around the scene at every zoom
+
+    QSizeF contentSize() const;
+    QPointF contentOrigin() const; // viewport position of the content's top-left corner
+    qreal fitZoom() const;
+    void updateScrollBars();
+    void scrollSoThat(const QPointF &scenePoint, const QPointF &viewportPoint);
+    std::optional<QPointF> cursorAnchor() const;
+    void applyZoom(qreal zoom, std::optional<QPointF> anchor);
+
+    std::shared_ptr<const diagram::TopologyScene> m_scene;
+    diagram::DiagramStyle m_style = diagram::DiagramStyle::light();
+    diagram::Highlight m_highlight;
+    QString m_placeholder;
+    qreal m_zoom = 1.0;
+    bool m_fitToWindow = true; // re-fit on resize until the user zooms
+
+    enum class DragMode
+    {
+        None,
+        Pending, // button down, not yet moved far enough to be a pan
+        Panning
+    };
+    DragMode m_dragMode = DragMode::None;
+    Qt::MouseButton m_dragButton = Qt::NoButton;
+    QPoint m_pressPosition;
+    QPoint m_pressScroll;
+};
+
+} // namespace cartograph::app

@@ -1,0 +1,923 @@
+#include "ObjectReader.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+#include <vector>
+
+namespace cartograph::detail {
+
+using json = nlohmann::json;
+
+QString JsonPath::toString() const
+{
+    std::vector<const JsonPath *> chain;
+    for (const JsonPath *p = this; p; p = p->parent)
+        chain.push_back(p);
+    QString text;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const JsonPath *p = *it;
+        if (p->index >= 0) {
+            text += u'[' + QString::number(p->index) + u']';
+        } else if (p->key || p->keyString) {
+            const QString name = p->key ? QString::fromUtf8(p->key)
+                                        : QString::fromStdString(*p->keyString);
+            if (!text.isEmpty())
+                text += u'.';
+            text += name;
+        }
+    }
+    return text;
+}
+
+bool isIgnoredSubtree(const std::string &parentKey, const std::string &key, int depth)
+{
+    // depth is the depth of the object holding `key` inside the item (item itself = 1).
+    if (depth == 2 && parentKey == "metadata")
+        return key == "managedFields";
+    if (depth == 2 && parentKey == "status")
+        return key == "images" || key == "volumesInUse" || key == "volumesAttached";
+    return false;
+}
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cartograph::ObjectReader", text);
+}
+
+struct ReadFailure
+{
+    Error error;
+};
+
+const char *typeName(const json &value)
+{
+    switch (value.type()) {
+    case json::value_t::null:
+        return "null";
+    case json::value_t::object:
+        return "an object";
+    case json::value_t::array:
+        return "an array";
+    case json::value_t::string:
+        return "a string";
+    case json::value_t::boolean:
+        return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+        return "an integer";
+    case json::value_t::number_float:
+        return "a number";
+    default:
+        return "binary data";
+    }
+}
+
+// Reads fields with strict types; any mismatch throws ReadFailure, caught in readObject.
+class Reader
+{
+public:
+    explicit Reader(const QString &source)
+        : m_source(source)
+    {}
+
+    [[noreturn]] void fail(ErrorCode code, const JsonPath &path, const QString &expected,
+                           const QString &detail = {}) const
+    {
+        Error error;
+        error.code = code;
+        error.file = m_source;
+        error.path = path.toString();
+        error.expected = expected;
+        error.detail = detail;
+        throw ReadFailure{std::move(error)};
+    }
+
+    [[noreturn]] void wrongType(const json &value, const JsonPath &path, const char *expected) const
+    {
+        fail(ErrorCode::WrongType, path, tr(expected),
+             tr("found %1").arg(QString::fromLatin1(typeName(value))));
+    }
+
+    // Member lookup; null counts as absent (kubectl prints "creationTimestamp": null).
+    const json *member(const json &object, const char *key) const
+    {
+        const auto it = object.find(key);
+        if (it == object.end() || it->is_null())
+            return nullptr;
+        return &*it;
+    }
+
+    const json *object(const json &parent, const char *key, const JsonPath &path,
+                       bool required = false) const
+    {
+        const json *value = member(parent, key);
+        const JsonPath here{&path, key};
+        if (!value) {
+            if (required)
+                fail(ErrorCode::MissingField, here, tr("an object"));
+            return nullptr;
+        }
+        if (!value->is_object())
+            wrongType(*value, here, "an object");
+        return value;
+    }
+
+    const json *array(const json &parent, const char *key, const JsonPath &path,
+                      bool required = false) const
+    {
+        const json *value = member(parent, key);
+        const JsonPath here{&path, key};
+        if (!value) {
+            if (required)
+                fail(ErrorCode::MissingField, here, tr("an array"));
+            return nullptr;
+        }
+        if (!value->is_array())
+            wrongType(*value, here, "an array");
+        return value;
+    }
+
+    std::optional<QString> string(const json &parent, const char *key, const JsonPath &path,
+                                  bool required = false) const
+    {
+        const json *value = member(parent, key);
+        const JsonPath here{&path, key};
+        if (!value) {
+            if (required)
+                fail(ErrorCode::MissingField, here, tr("a string"));
+            return std::nullopt;
+        }
+        if (!value->is_string())
+            wrongType(*value, here, "a string");
+        const auto &s = value->get_ref<const std::string &>();
+        return QString::fromUtf8(s.data(), qsizetype(s.size()));
+    }
+
+    QString str(const json &parent, const char *key, const JsonPath &path) const
+    {
+        return string(parent, key, path).value_or(QString());
+    }
+
+    std::optional<qint64> integer(const json &parent, const char *key, const JsonPath &path,
+                                  bool required = false) const
+    {
+        const json *value = member(parent, key);
+        const JsonPath here{&path, key};
+        if (!value) {
+            if (required)
+                fail(ErrorCode::MissingField, here, tr("an integer"));
+            return std::nullopt;
+        }
+        if (value->is_number_integer())
+            return value->get<qint64>();
+        // JSON has one number type; 80.0 is still an integer to Kubernetes' decoder.
+        if (value->is_number_float()) {
+            const double d = value->get<double>();
+            if (d == double(qint64(d)))
+                return qint64(d);
+        }
+        wrongType(*value, here, "an integer");
+    }
+
+    int port(const json &parent, const char *key, const JsonPath &path, bool required,
+             int minimum = 1) const
+    {
+        const auto value = integer(parent, key, path, required);
+        if (!value)
+            return 0;
+        if (*value < minimum || *value > 65535) {
+            fail(ErrorCode::InvalidValue, JsonPath{&path, key},
+                 tr("a port number between %1 and 65535").arg(minimum),
+                 tr("found %1").arg(*value));
+        }
+        return int(*value);
+    }
+
+    bool boolean(const json &parent, const char *key, const JsonPath &path,
+                 bool fallback = false) const
+    {
+        const json *value = member(parent, key);
+        if (!value)
+            return fallback;
+        if (!value->is_boolean())
+            wrongType(*value, JsonPath{&path, key}, "a boolean (true or false)");
+        return value->get<bool>();
+    }
+
+    template<typename F>
+    void forEach(const json *array, const JsonPath &arrayPath, const char *elementType, F &&f) const
+    {
+        if (!array)
+            return;
+        qint64 index = 0;
+        for (const json &element : *array) {
+            const JsonPath here{&arrayPath, nullptr, nullptr, index};
+            if (std::string_view(elementType) == "an object" && !element.is_object())
+                wrongType(element, here, elementType);
+            if (std::string_view(elementType) == "a string" && !element.is_string())
+                wrongType(element, here, elementType);
+            f(element, here);
+            ++index;
+        }
+    }
+
+    QStringList stringList(const json &parent, const char *key, const JsonPath &path) const
+    {
+        QStringList result;
+        const JsonPath here{&path, key};
+        forEach(array(parent, key, path), here, "a string", [&](const json &element, const JsonPath &) {
+            const auto &s = element.get_ref<const std::string &>();
+            result.append(QString::fromUtf8(s.data(), qsizetype(s.size())));
+        });
+        return result;
+    }
+
+    Labels stringMap(const json &parent, const char *key, const JsonPath &path) const
+    {
+        Labels labels;
+        const json *map = object(parent, key, path);
+        if (!map)
+            return labels;
+        const JsonPath mapPath{&path, key};
+        for (auto it = map->begin(); it != map->end(); ++it) {
+            if (!it->is_string()) {
+                const JsonPath here{&mapPath, nullptr, &it.key()};
+                wrongType(*it, here, "a string");
+            }
+            const auto &value = it->get_ref<const std::string &>();
+            labels.insert(QString::fromStdString(it.key()),
+                          QString::fromUtf8(value.data(), qsizetype(value.size())));
+        }
+        return labels;
+    }
+
+    IpAddress ip(const json &parent, const char *key, const JsonPath &path) const
+    {
+        const auto text = string(parent, key, path);
+        if (!text || text->isEmpty())
+            return {};
+        const auto address = IpAddress::parse(*text);
+        if (!address) {
+            fail(ErrorCode::InvalidValue, JsonPath{&path, key}, tr("an IPv4 or IPv6 address"),
+                 tr("found \"%1\"").arg(*text));
+        }
+        return *address;
+    }
+
+    IpAddress ipValue(const QString &text, const JsonPath &path) const
+    {
+        const auto address = IpAddress::parse(text);
+        if (!address) {
+            fail(ErrorCode::InvalidValue, path, tr("an IPv4 or IPv6 address"),
+                 tr("found \"%1\"").arg(text));
+        }
+        return *address;
+    }
+
+    Cidr cidrValue(const QString &text, const JsonPath &path) const
+    {
+        const auto cidr = Cidr::parse(text);
+        if (!cidr) {
+            fail(ErrorCode::InvalidValue, path,
+                 tr("a CIDR such as 10.244.0.0/16 or fd00::/64"), tr("found \"%1\"").arg(text));
+        }
+        return *cidr;
+    }
+
+    Protocol protocol(const json &parent, const char *key, const JsonPath &path) const
+    {
+        const auto text = string(parent, key, path);
+        if (!text)
+            return Protocol::TCP;
+        const auto protocol = protocolFromName(*text);
+        if (!protocol) {
+            fail(ErrorCode::InvalidValue, JsonPath{&path, key}, tr("TCP, UDP or SCTP"),
+                 tr("found \"%1\"").arg(*text));
+        }
+        return *protocol;
+    }
+
+    LabelSelector selector(const json &value, const JsonPath &path) const
+    {
+        if (!value.is_object())
+            wrongType(value, path, "a label selector object");
+        LabelSelector selector;
+        selector.matchLabels = stringMap(value, "matchLabels", path);
+        const JsonPath expressionsPath{&path, "matchExpressions"};
+        forEach(array(value, "matchExpressions", path), expressionsPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    LabelSelectorRequirement requirement;
+                    requirement.key = *string(element, "key", here, true);
+                    const QString op = *string(element, "operator", here, true);
+                    const auto parsed = operatorFromName(op);
+                    if (!parsed) {
+                        fail(ErrorCode::InvalidValue, JsonPath{&here, "operator"},
+                             tr("In, NotIn, Exists or DoesNotExist"),
+                             tr("found \"%1\"").arg(op));
+                    }
+                    requirement.op = *parsed;
+                    requirement.values = stringList(element, "values", here);
+                    selector.matchExpressions.append(std::move(requirement));
+                });
+        return selector;
+    }
+
+    std::optional<LabelSelector> optionalSelector(const json &parent, const char *key,
+                                                  const JsonPath &path) const
+    {
+        const json *value = member(parent, key);
+        if (!value)
+            return std::nullopt;
+        return selector(*value, JsonPath{&path, key});
+    }
+
+    // --- kinds -------------------------------------------------------------------------------
+
+    void readNamespace(const json &item, const JsonPath &path, const json &meta,
+                       const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        Namespace ns;
+        ns.name = *string(meta, "name", metaPath, true);
+        ns.labels = stringMap(meta, "labels", metaPath);
+        if (const json *status = object(item, "status", path))
+            ns.phase = str(*status, "phase", JsonPath{&path, "status"});
+        into.namespaces.append(std::move(ns));
+    }
+
+    void readNode(const json &item, const JsonPath &path, const json &meta,
+                  const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        Node node;
+        node.name = *string(meta, "name", metaPath, true);
+        node.labels = stringMap(meta, "labels", metaPath);
+        static const QString rolePrefix = QStringLiteral("node-role.kubernetes.io/");
+        for (const auto &[key, value] : node.labels) {
+            if (key.startsWith(rolePrefix))
+                node.roles.append(key.mid(rolePrefix.size()));
+        }
+        if (const json *spec = object(item, "spec", path)) {
+            const JsonPath specPath{&path, "spec"};
+            const JsonPath cidrsPath{&specPath, "podCIDRs"};
+            forEach(array(*spec, "podCIDRs", specPath), cidrsPath, "a string",
+                    [&](const json &element, const JsonPath &here) {
+                        node.podCidrs.append(
+                            cidrValue(QString::fromStdString(element.get<std::string>()), here));
+                    });
+            if (node.podCidrs.isEmpty()) {
+                if (const auto cidr = string(*spec, "podCIDR", specPath); cidr && !cidr->isEmpty())
+                    node.podCidrs.append(cidrValue(*cidr, JsonPath{&specPath, "podCIDR"}));
+            }
+            node.unschedulable = boolean(*spec, "unschedulable", specPath);
+            const JsonPath taintsPath{&specPath, "taints"};
+            forEach(array(*spec, "taints", specPath), taintsPath, "an object",
+                    [&](const json &element, const JsonPath &here) {
+                        node.taints.append(Taint{*string(element, "key", here, true),
+                                                 str(element, "value", here),
+                                                 str(element, "effect", here)});
+                    });
+        }
+        if (const json *status = object(item, "status", path)) {
+            const JsonPath statusPath{&path, "status"};
+            const JsonPath addressesPath{&statusPath, "addresses"};
+            forEach(array(*status, "addresses", statusPath), addressesPath, "an object",
+                    [&](const json &element, const JsonPath &here) {
+                        NodeAddress address{*string(element, "type", here, true),
+                                            *string(element, "address", here, true)};
+                        if (address.type == u"InternalIP" || address.type == u"ExternalIP")
+                            ipValue(address.address, JsonPath{&here, "address"});
+                        node.addresses.append(std::move(address));
+                    });
+            const JsonPath conditionsPath{&statusPath, "conditions"};
+            forEach(array(*status, "conditions", statusPath), conditionsPath, "an object",
+                    [&](const json &element, const JsonPath &here) {
+                        if (str(element, "type", here) != u"Ready")
+                            return;
+                        const QString value = str(element, "status", here);
+                        node.ready = value == u"True"    ? ConditionStatus::True
+                                     : value == u"False" ? ConditionStatus::False
+                                                         : ConditionStatus::Unknown;
+                        node.readyReason = str(element, "reason", here);
+                        node.readyMessage = str(element, "message", here);
+                        node.lastHeartbeat = str(element, "lastHeartbeatTime", here);
+                    });
+            if (const json *info = object(*status, "nodeInfo", statusPath)) {
+                const JsonPath infoPath{&statusPath, "nodeInfo"};
+                node.kubeletVersion = str(*info, "kubeletVersion", infoPath);
+                node.osImage = str(*info, "osImage", infoPath);
+                node.containerRuntime = str(*info, "containerRuntimeVersion", infoPath);
+                node.architecture = str(*info, "architecture", infoPath);
+            }
+        }
+        into.nodes.append(std::move(node));
+    }
+
+    void readContainers(const json &spec, const char *key, const JsonPath &specPath, bool init,
+                        Pod &pod) const
+    {
+        const JsonPath containersPath{&specPath, key};
+        forEach(array(spec, key, specPath), containersPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    Container container;
+                    container.name = *string(element, "name", here, true);
+                    container.image = str(element, "image", here);
+                    container.init = init;
+                    const JsonPath portsPath{&here, "ports"};
+                    forEach(array(element, "ports", here), portsPath, "an object",
+                            [&](const json &p, const JsonPath &portPath) {
+                                ContainerPort port;
+                                port.name = str(p, "name", portPath);
+                                port.containerPort = this->port(p, "containerPort", portPath, true);
+                                port.hostPort = this->port(p, "hostPort", portPath, false);
+                                port.protocol = protocol(p, "protocol", portPath);
+                                container.ports.append(std::move(port));
+                            });
+                    pod.containers.append(std::move(container));
+                });
+    }
+
+    void readPod(const json &item, const JsonPath &path, const json &meta,
+                 const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        Pod pod;
+        pod.name = *string(meta, "name", metaPath, true);
+        pod.namespaceName = string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
+        pod.uid = str(meta, "uid", metaPath);
+        pod.labels = stringMap(meta, "labels", metaPath);
+        const Labels annotations = stringMap(meta, "annotations", metaPath);
+        pod.mirrorPod = annotations.contains(u"kubernetes.io/config.mirror");
+        pod.configSource = annotations.value(u"kubernetes.io/config.source").value_or(QString());
+        const JsonPath ownersPath{&metaPath, "ownerReferences"};
+        forEach(array(meta, "ownerReferences", metaPath), ownersPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    OwnerReference owner{*string(element, "kind", here, true),
+                                         *string(element, "name", here, true),
+                                         boolean(element, "controller", here)};
+                    if (!pod.owner || (owner.controller && !pod.owner->controller))
+                        pod.owner = std::move(owner);
+                });
+        if (const json *spec = object(item, "spec", path)) {
+            const JsonPath specPath{&path, "spec"};
+            pod.nodeName = str(*spec, "nodeName", specPath);
+            pod.hostNetwork = boolean(*spec, "hostNetwork", specPath);
+            readContainers(*spec, "initContainers", specPath, true, pod);
+            readContainers(*spec, "containers", specPath, false, pod);
+        }
+        if (const json *status = object(item, "status", path)) {
+            const JsonPath statusPath{&path, "status"};
+            pod.phase = str(*status, "phase", statusPath);
+            pod.hostIp = ip(*status, "hostIP", statusPath);
+            const JsonPath ipsPath{&statusPath, "podIPs"};
+            forEach(array(*status, "podIPs", statusPath), ipsPath, "an object",
+                    [&](const json &element, const JsonPath &here) {
+                        const IpAddress address = ip(element, "ip", here);
+                        if (!address.isNull() && !pod.podIps.contains(address))
+                            pod.podIps.append(address);
+                    });
+            if (pod.podIps.isEmpty()) {
+                const IpAddress address = ip(*status, "podIP", statusPath);
+                if (!address.isNull())
+                    pod.podIps.append(address);
+            }
+            const JsonPath conditionsPath{&statusPath, "conditions"};
+            forEach(array(*status, "conditions", statusPath), conditionsPath, "an object",
+                    [&](const json &element, const JsonPath &here) {
+                        if (str(element, "type", here) == u"Ready")
+                            pod.ready = str(element, "status", here) == u"True";
+                    });
+        }
+        into.pods.append(std::move(pod));
+    }
+
+    void readService(const json &item, const JsonPath &path, const json &meta,
+                     const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        Service service;
+        service.name = *string(meta, "name", metaPath, true);
+        service.namespaceName =
+            string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
+        service.labels = stringMap(meta, "labels", metaPath);
+        if (const json *spec = object(item, "spec", path)) {
+            const JsonPath specPath{&path, "spec"};
+            const QString type = string(*spec, "type", specPath).value_or(QStringLiteral("ClusterIP"));
+            if (type == u"ClusterIP")
+                service.type = ServiceType::ClusterIP;
+            else if (type == u"NodePort")
+                service.type = ServiceType::NodePort;
+            else if (type == u"LoadBalancer")
+                service.type = ServiceType::LoadBalancer;
+            else if (type == u"ExternalName")
+                service.type = ServiceType::ExternalName;
+            else
+                fail(ErrorCode::InvalidValue, JsonPath{&specPath, "type"},
+                     tr("ClusterIP, NodePort, LoadBalancer or ExternalName"),
+                     tr("found \"%1\"").arg(type));
+            QStringList clusterIps = stringList(*spec, "clusterIPs", specPath);
+            const char *ipsKey = "clusterIPs";
+            if (clusterIps.isEmpty()) {
+                ipsKey = "clusterIP";
+                if (const auto single = string(*spec, "clusterIP", specPath))
+                    clusterIps.append(*single);
+            }
+            for (qsizetype i = 0; i < clusterIps.size(); ++i) {
+                const QString &text = clusterIps[i];
+                if (text == u"None") {
+                    service.headless = true;
+                    continue;
+                }
+                if (text.isEmpty())
+                    continue;
+                const JsonPath keyPath{&specPath, ipsKey};
+                const JsonPath here = std::string_view(ipsKey) == "clusterIPs"
+                                          ? JsonPath{&keyPath, nullptr, nullptr, i}
+                                          : keyPath;
+                service.clusterIps.append(ipValue(text, here));
+            }
+            const JsonPath portsPath{&specPath, "ports"};
+            forEach(array(*spec, "ports", specPath), portsPath, "an object",
+                    [&](const json &element, const JsonPath &here) {
+                        ServicePort port;
+                        port.name = str(element, "name", here);
+                        port.protocol = protocol(element, "protocol", here);
+                        port.port = this->port(element, "port", here, true);
+                        port.nodePort = this->port(element, "nodePort", here, false);
+                        port.appProtocol = str(element, "appProtocol", here);
+                        if (const json *target = member(element, "targetPort")) {
+                            if (target->is_string())
+                                port.targetPortName = QString::fromStdString(target->get<std::string>());
+                            else
+                                port.targetPortNumber = this->port(element, "targetPort", here, false);
+                        } else {
+                            port.targetPortNumber = port.port; // the API's default
+                        }
+                        service.ports.append(std::move(port));
+                    });
+            if (member(*spec, "selector"))
+                service.selector = stringMap(*spec, "selector", specPath);
+            service.externalName = str(*spec, "externalName", specPath);
+            service.externalIps = stringList(*spec, "externalIPs", specPath);
+            service.externalTrafficPolicy = str(*spec, "externalTrafficPolicy", specPath);
+        }
+        if (const json *status = object(item, "status", path)) {
+            const JsonPath statusPath{&path, "status"};
+            if (const json *lb = object(*status, "loadBalancer", statusPath)) {
+                const JsonPath lbPath{&statusPath, "loadBalancer"};
+                const JsonPath ingressPath{&lbPath, "ingress"};
+                forEach(array(*lb, "ingress", lbPath), ingressPath, "an object",
+                        [&](const json &element, const JsonPath &here) {
+                            QString address = str(element, "ip", here);
+                            if (address.isEmpty())
+                                address = str(element, "hostname", here);
+                            if (!address.isEmpty())
+                                service.loadBalancerIngress.append(address);
+                        });
+            }
+        }
+        into.services.append(std::move(service));
+    }
+
+    void readEndpointSlice(const json &item, const JsonPath &path, const json &meta,
+                           const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        EndpointSlice slice;
+        slice.name = *string(meta, "name", metaPath, true);
+        slice.namespaceName = string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
+        slice.serviceName = stringMap(meta, "labels", metaPath)
+                                .value(u"kubernetes.io/service-name")
+                                .value_or(QString());
+        slice.addressType = *string(item, "addressType", path, true);
+        const JsonPath endpointsPath{&path, "endpoints"};
+        forEach(array(item, "endpoints", path), endpointsPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    EndpointRef endpoint;
+                    if (!member(element, "addresses"))
+                        fail(ErrorCode::MissingField, JsonPath{&here, "addresses"},
+                             tr("an array of addresses"));
+                    endpoint.addresses = stringList(element, "addresses", here);
+                    if (slice.addressType != u"FQDN") {
+                        const JsonPath addressesPath{&here, "addresses"};
+                        for (qsizetype i = 0; i < endpoint.addresses.size(); ++i)
+                            ipValue(endpoint.addresses[i],
+                                    JsonPath{&addressesPath, nullptr, nullptr, i});
+                    }
+                    if (const json *conditions = object(element, "conditions", here)) {
+                        const JsonPath conditionsPath{&here, "conditions"};
+                        endpoint.ready = boolean(*conditions, "ready", conditionsPath, true);
+                        endpoint.serving = boolean(*conditions, "serving", conditionsPath,
+                                                   endpoint.ready);
+                        endpoint.terminating =
+                            boolean(*conditions, "terminating", conditionsPath, false);
+                    }
+                    endpoint.nodeName = str(element, "nodeName", here);
+                    if (const json *target = object(element, "targetRef", here)) {
+                        const JsonPath targetPath{&here, "targetRef"};
+                        endpoint.targetKind = str(*target, "kind", targetPath);
+                        endpoint.targetName = str(*target, "name", targetPath);
+                        endpoint.targetNamespace = string(*target, "namespace", targetPath)
+                                                       .value_or(slice.namespaceName);
+                    }
+                    slice.endpoints.append(std::move(endpoint));
+                });
+        const JsonPath portsPath{&path, "ports"};
+        forEach(array(item, "ports", path), portsPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    EndpointPort port;
+                    port.name = str(element, "name", here);
+                    port.port = this->port(element, "port", here, false);
+                    port.protocol = protocol(element, "protocol", here);
+                    slice.ports.append(std::move(port));
+                });
+        into.endpointSlices.append(std::move(slice));
+    }
+
+    NetworkPolicyRule readRule(const json &rule, const JsonPath &path, const char *peersKey) const
+    {
+        NetworkPolicyRule result;
+        const JsonPath peersPath{&path, peersKey};
+        forEach(array(rule, peersKey, path), peersPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    NetworkPolicyPeer peer;
+                    peer.podSelector = optionalSelector(element, "podSelector", here);
+                    peer.namespaceSelector = optionalSelector(element, "namespaceSelector", here);
+                    if (const json *block = object(element, "ipBlock", here)) {
+                        const JsonPath blockPath{&here, "ipBlock"};
+                        IpBlock ipBlock;
+                        ipBlock.cidr = cidrValue(*string(*block, "cidr", blockPath, true),
+                                                 JsonPath{&blockPath, "cidr"});
+                        const JsonPath exceptPath{&blockPath, "except"};
+                        const QStringList except = stringList(*block, "except", blockPath);
+                        for (qsizetype i = 0; i < except.size(); ++i)
+                            ipBlock.except.append(
+                                cidrValue(except[i], JsonPath{&exceptPath, nullptr, nullptr, i}));
+                        peer.ipBlock = std::move(ipBlock);
+                    }
+                    if (!peer.podSelector && !peer.namespaceSelector && !peer.ipBlock) {
+                        fail(ErrorCode::MissingField, here,
+                             tr("podSelector, namespaceSelector or ipBlock in the peer"));
+                    }
+                    result.peers.append(std::move(peer));
+                });
+        const JsonPath portsPath{&path, "ports"};
+        forEach(array(rule, "ports", path), portsPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    NetworkPolicyPort port;
+                    if (member(element, "protocol"))
+                        port.protocol = protocol(element, "protocol", here);
+                    if (const json *value = member(element, "port")) {
+                        if (value->is_string())
+                            port.portName = QString::fromStdString(value->get<std::string>());
+                        else
+                            port.portNumber = this->port(element, "port", here, true);
+                    }
+                    if (member(element, "endPort")) {
+                        port.endPort = this->port(element, "endPort", here, true);
+                        if (!port.portNumber) {
+                            fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
+                                 tr("endPort only together with a numeric port"));
+                        }
+                        if (*port.endPort < *port.portNumber) {
+                            fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
+                                 tr("endPort greater than or equal to port %1")
+                                     .arg(*port.portNumber),
+                                 tr("found %1").arg(*port.endPort));
+                        }
+                    }
+                    result.ports.append(std::move(port));
+                });
+        return result;
+    }
+
+    void readNetworkPolicy(const json &item, const JsonPath &path, const json &meta,
+                           const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        NetworkPolicy policy;
+        policy.name = *string(meta, "name", metaPath, true);
+        policy.namespaceName =
+            string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
+        policy.labels = stringMap(meta, "labels", metaPath);
+        const json *spec = object(item, "spec", path, true);
+        const JsonPath specPath{&path, "spec"};
+        // podSelector is a struct, not a pointer, in the Go type: absent decodes as empty.
+        if (const json *selector = member(*spec, "podSelector"))
+            policy.podSelector = this->selector(*selector, JsonPath{&specPath, "podSelector"});
+        const JsonPath ingressPath{&specPath, "ingress"};
+        forEach(array(*spec, "ingress", specPath), ingressPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    policy.ingress.append(readRule(element, here, "from"));
+                });
+        const JsonPath egressPath{&specPath, "egress"};
+        forEach(array(*spec, "egress", specPath), egressPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    policy.egress.append(readRule(element, here, "to"));
+                });
+        if (const json *types = array(*spec, "policyTypes", specPath)) {
+            QList<PolicyType> policyTypes;
+            const JsonPath typesPath{&specPath, "policyTypes"};
+            forEach(types, typesPath, "a string", [&](const json &element, const JsonPath &here) {
+                const std::string &type = element.get_ref<const std::string &>();
+                if (type == "Ingress")
+                    policyTypes.append(PolicyType::Ingress);
+                else if (type == "Egress")
+                    policyTypes.append(PolicyType::Egress);
+                else
+                    fail(ErrorCode::InvalidValue, here, tr("Ingress or Egress"),
+                         tr("found \"%1\"").arg(QString::fromStdString(type)));
+            });
+            policy.policyTypes = std::move(policyTypes);
+        }
+        into.networkPolicies.append(std::move(policy));
+    }
+
+    void readDaemonSet(const json &item, const JsonPath &path, const json &meta,
+                       const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        DaemonSet ds;
+        ds.name = *string(meta, "name", metaPath, true);
+        ds.namespaceName = string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
+        ds.labels = stringMap(meta, "labels", metaPath);
+        if (const json *spec = object(item, "spec", path)) {
+            const JsonPath specPath{&path, "spec"};
+            if (const json *tmpl = object(*spec, "template", specPath)) {
+                const JsonPath templatePath{&specPath, "template"};
+                if (const json *podSpec = object(*tmpl, "spec", templatePath)) {
+                    const JsonPath podSpecPath{&templatePath, "spec"};
+                    ds.hostNetwork = boolean(*podSpec, "hostNetwork", podSpecPath);
+                    Pod scratch;
+                    readContainers(*podSpec, "initContainers", podSpecPath, true, scratch);
+                    readContainers(*podSpec, "containers", podSpecPath, false, scratch);
+                    for (const Container &container : std::as_const(scratch.containers)) {
+                        ds.containerNames.append(container.name);
+                        if (!container.image.isEmpty())
+                            ds.images.append(container.image);
+                    }
+                }
+            }
+        }
+        if (const json *status = object(item, "status", path)) {
+            const JsonPath statusPath{&path, "status"};
+            ds.desired = int(integer(*status, "desiredNumberScheduled", statusPath).value_or(0));
+            ds.ready = int(integer(*status, "numberReady", statusPath).value_or(0));
+        }
+        into.daemonSets.append(std::move(ds));
+    }
+
+    void readNodeNetwork(const json &item, const JsonPath &path, const json &meta,
+                         const JsonPath &metaPath, ClusterSnapshot &into) const
+    {
+        NodeNetwork network;
+        network.nodeName = *string(meta, "name", metaPath, true);
+        const json *status = object(item, "status", path);
+        if (!status) {
+            into.nodeNetworks.append(std::move(network));
+            return;
+        }
+        const JsonPath statusPath{&path, "status"};
+        network.staticPodPath = str(*status, "staticPodPath", statusPath);
+        if (const json *cni = object(*status, "cni", statusPath)) {
+            const JsonPath cniPath{&statusPath, "cni"};
+            network.cniConfigFile = str(*cni, "configFile", cniPath);
+            network.cniNetworkName = str(*cni, "name", cniPath);
+            network.cniPlugins = stringList(*cni, "plugins", cniPath);
+        }
+        const JsonPath interfacesPath{&statusPath, "interfaces"};
+        forEach(array(*status, "interfaces", statusPath), interfacesPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    NetworkInterface iface;
+                    iface.name = *string(element, "ifname", here, true);
+                    if (const auto kind = string(element, "kind", here)) {
+                        const auto parsed = interfaceKindFromName(*kind);
+                        if (!parsed) {
+                            fail(ErrorCode::InvalidValue, JsonPath{&here, "kind"},
+                                 tr("loopback, ethernet, bridge, veth, vxlan, ipip, geneve, "
+                                    "wireguard, gre, dummy or other"),
+                                 tr("found \"%1\"").arg(*kind));
+                        }
+                        iface.kind = *parsed;
+                    }
+                    iface.mtu = int(integer(element, "mtu", here).value_or(0));
+                    iface.mac = str(element, "address", here);
+                    iface.state = str(element, "operstate", here);
+                    iface.master = str(element, "master", here);
+                    const JsonPath addrsPath{&here, "addrs"};
+                    forEach(array(element, "addrs", here), addrsPath, "an object",
+                            [&](const json &a, const JsonPath &addrPath) {
+                                InterfaceAddress address;
+                                address.address = ip(a, "local", addrPath);
+                                if (address.address.isNull())
+                                    fail(ErrorCode::MissingField, JsonPath{&addrPath, "local"},
+                                         tr("an IPv4 or IPv6 address"));
+                                const qint64 length =
+                                    integer(a, "prefixlen", addrPath)
+                                        .value_or(address.address.bitWidth());
+                                if (length < 0 || length > address.address.bitWidth())
+                                    fail(ErrorCode::InvalidValue, JsonPath{&addrPath, "prefixlen"},
+                                         tr("a prefix length between 0 and %1")
+                                             .arg(address.address.bitWidth()),
+                                         tr("found %1").arg(length));
+                                address.prefixLength = int(length);
+                                address.broadcast = ip(a, "broadcast", addrPath);
+                                address.scope = str(a, "scope", addrPath);
+                                iface.addresses.append(std::move(address));
+                            });
+                    if (const json *peer = object(element, "peer", here)) {
+                        const JsonPath peerPath{&here, "peer"};
+                        iface.peerPod = str(*peer, "pod", peerPath);
+                        iface.peerIfName = str(*peer, "ifname", peerPath);
+                    }
+                    for (const char *tunnelKey : {"vxlan", "geneve", "ipip", "wireguard", "gre"}) {
+                        const json *tunnel = object(element, tunnelKey, here);
+                        if (!tunnel)
+                            continue;
+                        const JsonPath tunnelPath{&here, tunnelKey};
+                        if (const auto id = integer(*tunnel, "id", tunnelPath))
+                            iface.vni = int(*id);
+                        iface.udpPort = port(*tunnel, "port", tunnelPath, false, 0);
+                        if (!iface.udpPort)
+                            iface.udpPort = port(*tunnel, "listen_port", tunnelPath, false, 0);
+                        iface.tunnelLocal = ip(*tunnel, "local", tunnelPath);
+                        iface.tunnelRemote = ip(*tunnel, "remote", tunnelPath);
+                        iface.underlayDevice = str(*tunnel, "link", tunnelPath);
+                    }
+                    network.interfaces.append(std::move(iface));
+                });
+        const JsonPath routesPath{&statusPath, "routes"};
+        forEach(array(*status, "routes", statusPath), routesPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    Route route;
+                    const QString dst = *string(element, "dst", here, true);
+                    if (dst == u"default") {
+                        route.destination = Cidr(IpAddress::fromV4(0), 0);
+                    } else {
+                        const auto cidr = Cidr::parse(dst, true);
+                        if (!cidr)
+                            fail(ErrorCode::InvalidValue, JsonPath{&here, "dst"},
+                                 tr("\"default\", an address or a CIDR"),
+                                 tr("found \"%1\"").arg(dst));
+                        route.destination = *cidr;
+                    }
+                    route.gateway = ip(element, "gateway", here);
+                    route.device = str(element, "dev", here);
+                    route.protocol = str(element, "protocol", here);
+                    route.onLink = stringList(element, "flags", here).contains(QStringLiteral("onlink"));
+                    network.routes.append(std::move(route));
+                });
+        into.nodeNetworks.append(std::move(network));
+    }
+
+private:
+    const QString &m_source;
+};
+
+} // namespace
+
+Status readObject(const json &item, const QString &sourceName, const JsonPath &path,
+                  ClusterSnapshot &into, const std::string &listKind,
+                  const std::string &listApiVersion)
+{
+    const Reader reader(sourceName);
+    try {
+        if (!item.is_object())
+            reader.wrongType(item, path, "a Kubernetes object");
+        const bool typedList = listKind.size() > 4 && listKind.ends_with("List");
+        const QString kind =
+            typedList && !reader.member(item, "kind")
+                ? QString::fromStdString(listKind.substr(0, listKind.size() - 4))
+                : *reader.string(item, "kind", path, true);
+        const QString apiVersion = typedList && !reader.member(item, "apiVersion")
+                                       ? QString::fromStdString(listApiVersion)
+                                       : reader.str(item, "apiVersion", path);
+        if (kind.endsWith(QStringLiteral("List")) && item.contains("items")) {
+            reader.fail(ErrorCode::NestedList, path,
+                        tr("an object such as a Pod or Node; Lists cannot be nested"),
+                        tr("found a %1").arg(kind));
+        }
+        const json *meta = reader.object(item, "metadata", path, true);
+        const JsonPath metaPath{&path, "metadata"};
+        if (kind == u"Pod")
+            reader.readPod(item, path, *meta, metaPath, into);
+        else if (kind == u"Node")
+            reader.readNode(item, path, *meta, metaPath, into);
+        else if (kind == u"Service")
+            reader.readService(item, path, *meta, metaPath, into);
+        else if (kind == u"EndpointSlice")
+            reader.readEndpointSlice(item, path, *meta, metaPath, into);
+        else if (kind == u"NetworkPolicy" && apiVersion.startsWith(u"networking.k8s.io/"))
+            reader.readNetworkPolicy(item, path, *meta, metaPath, into);
+        else if (kind == u"Namespace")
+            reader.readNamespace(item, path, *meta, metaPath, into);
+        else if (kind == u"DaemonSet")
+            reader.readDaemonSet(item, path, *meta, metaPath, into);
+        else if (kind == u"NodeNetwork" && apiVersion.startsWith(u"cartograph.io/"))
+            reader.readNodeNetwork(item, path, *meta, metaPath, into);
+        else
+            into.skippedKinds[apiVersion.contains(u'/') ? kind + u'.' + apiVersion.section(u'/', 0, 0)
+                                                        : kind] += 1;
+    } catch (const ReadFailure &failure) {
+        return failure.error;
+    }
+    return Success{};
+}
+
+} // namespace cartograph::detail

@@ -1,0 +1,36 @@
+#pragma once
+
+// Internal to the model library: turns one decoded Kubernetes object into model values.
+
+#include "ClusterSnapshot.h"
+#include "Result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace cartograph::detail {
+
+// A JSON path kept as a chain of stack frames: free to extend, formatted only on error.
+struct JsonPath
+{
+    const JsonPath *parent = nullptr;
+    const char *key = nullptr;          // object member, or
+    const std::string *keyString = nullptr;
+    qint64 index = -1;                  // array element
+    QString toString() const;
+};
+
+// Adds `object` (a decoded item) to `into`. Unknown kinds are counted in skippedKinds.
+// `path` locates the object in its document ("items[12]", or empty for a top-level object).
+// Errors carry `sourceName` as file and the JSON path of the offending field.
+// Items of a typed list (PodList, ServiceList as the API server returns them) carry no kind or
+// apiVersion of their own: `listKind`/`listApiVersion` supply them.
+Status readObject(const nlohmann::json &object, const QString &sourceName, const JsonPath &path,
+                  ClusterSnapshot &into, const std::string &listKind = {},
+                  const std::string &listApiVersion = {});
+
+// Keys whose subtrees the loader need not build at all (big and never read), by parent key.
+bool isIgnoredSubtree(const std::string &parentKey, const std::string &key, int depth);
+
+} // namespace cartograph::detail

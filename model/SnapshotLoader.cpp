@@ -1,0 +1,692 @@
+#include "Logging.h"
+#include "ObjectReader.h"
+#include "SnapshotIo.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <cstring>
+#include <iterator>
+#include <vector>
+
+namespace cartograph {
+
+using json = nlohmann::json;
+using detail::JsonPath;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cartograph::SnapshotLoader", text);
+}
+
+Error makeError(ErrorCode code, const QString &file, const QString &expected = {},
+                const QString &detail = {})
+{
+    Error error;
+    error.code = code;
+    error.file = file;
+    error.expected = expected;
+    error.detail = detail;
+    return error;
+}
+
+// --- Streaming input --------------------------------------------------------------------------
+
+// Reads a file in 1 MiB chunks and hands nlohmann's lexer one character at a time through an
+// input iterator, so a 300 MB snapshot never sits in memory whole.
+class ChunkReader
+{
+public:
+    explicit ChunkReader(QIODevice *device)
+        : m_device(device)
+        , m_buffer(1 << 20)
+    {
+        refill();
+    }
+    // Reads from memory that outlives the reader (resources, test data); no copy.
+    ChunkReader(const char *data, qsizetype size)
+        : m_data(data)
+        , m_length(size)
+    {}
+
+    bool atEnd() const { return m_position >= m_length; }
+    char current() const { return m_data[m_position]; }
+    void advance()
+    {
+        if (++m_position == m_length && m_device)
+            refill();
+    }
+    qint64 consumed() const { return m_consumedBefore + m_position; }
+    bool failed() const { return m_failed; }
+
+private:
+    void refill()
+    {
+        m_consumedBefore += m_length;
+        const qint64 n = m_device->read(m_buffer.data(), qint64(m_buffer.size()));
+        if (n < 0)
+            m_failed = true;
+        m_data = m_buffer.data();
+        m_length = n > 0 ? n : 0;
+        m_position = 0;
+    }
+
+    QIODevice *m_device = nullptr;
+    std::vector<char> m_buffer;
+    const char *m_data = nullptr;
+    qint64 m_length = 0;
+    qint64 m_position = 0;
+    qint64 m_consumedBefore = 0;
+    bool m_failed = false;
+};
+
+class ChunkIterator
+{
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char *;
+    using reference = char;
+
+    ChunkIterator() = default;
+    explicit ChunkIterator(ChunkReader *reader)
+        : m_reader(reader)
+    {}
+    char operator*() const { return m_reader->current(); }
+    ChunkIterator &operator++()
+    {
+        m_reader->advance();
+        return *this;
+    }
+    ChunkIterator operator++(int)
+    {
+        ChunkIterator copy = *this;
+        m_reader->advance();
+        return copy;
+    }
+    // Only "at end or not" matters to the lexer: the end iterator has no reader.
+    bool operator==(const ChunkIterator &other) const
+    {
+        const bool end = !m_reader || m_reader->atEnd();
+        const bool otherEnd = !other.m_reader || other.m_reader->atEnd();
+        return end == otherEnd;
+    }
+
+private:
+    ChunkReader *m_reader = nullptr;
+};
+
+// --- SAX handler ------------------------------------------------------------------------------
+
+// Streams a Kubernetes document: the members of the top-level object are kept (they are
+// small), except `items`, whose elements are built one at a time into a small DOM, converted to
+// model values and dropped. Subtrees nobody reads (managedFields, node images) are never built.
+class SnapshotSaxHandler
+{
+public:
+    SnapshotSaxHandler(const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel)
+        : m_source(source)
+        , m_into(into)
+        , m_cancel(cancel)
+    {}
+
+    bool null() { return value(json(nullptr)); }
+    bool boolean(bool v) { return value(json(v)); }
+    bool number_integer(json::number_integer_t v) { return value(json(v)); }
+    bool number_unsigned(json::number_unsigned_t v) { return value(json(v)); }
+    bool number_float(json::number_float_t v, const json::string_t &) { return value(json(v)); }
+    bool string(json::string_t &v) { return value(json(std::move(v))); }
+    bool binary(json::binary_t &) { return value(json(nullptr)); }
+
+    bool start_object(std::size_t)
+    {
+        if (m_skipDepth > 0) {
+            ++m_skipDepth;
+            return true;
+        }
+        if (m_rootDepth == 0) {
+            m_rootDepth = 1; // the top-level object itself
+            m_stack.push_back(&m_root);
+            m_root = json::object();
+            return true;
+        }
+        return openContainer(json::object());
+    }
+
+    bool end_object()
+    {
+        if (m_skipDepth > 0) {
+            --m_skipDepth;
+            return true;
+        }
+        return closeContainer();
+    }
+
+    bool start_array(std::size_t)
+    {
+        if (m_skipDepth > 0) {
+            ++m_skipDepth;
+            return true;
+        }
+        if (m_rootDepth == 0) {
+            m_error = makeError(ErrorCode::WrongType, m_source,
+                                tr("a Kubernetes object or List (a JSON object)"),
+                                tr("found a JSON array"));
+            return false;
+        }
+        if (m_expectItems) {
+            // The `items` array of the top-level List: stream its elements.
+            m_expectItems = false;
+            m_inItems = true;
+            return true;
+        }
+        return openContainer(json::array());
+    }
+
+    bool end_array()
+    {
+        if (m_skipDepth > 0) {
+            --m_skipDepth;
+            return true;
+        }
+        if (m_inItems && m_stack.size() == 1) {
+            m_inItems = false;
+            return true;
+        }
+        return closeContainer();
+    }
+
+    bool key(json::string_t &k)
+    {
+        if (m_skipDepth > 0)
+            return true;
+        json *object = m_stack.back();
+        if (m_stack.size() == 1 && !m_inItems && k == "items") {
+            m_sawItems = true;
+            m_expectItems = true;
+            return true;
+        }
+        // Depth of the holding object inside the current item (the item itself is 1).
+        const int itemDepth = int(m_stack.size()) - 1;
+        if (m_inItems && itemDepth >= 1 && itemDepth <= 2) {
+            const std::string &parentKey = itemDepth == 1 ? std::string() : *m_keyStack.back();
+            if (detail::isIgnoredSubtree(parentKey, k, itemDepth)) {
+                m_skipNext = true;
+                return true;
+            }
+        }
+        auto [it, inserted] = object->get_ref<json::object_t &>().insert_or_assign(std::move(k), json());
+        m_slot = &it->second;
+        m_slotKey = &it->first;
+        return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string &, const nlohmann::detail::exception &ex)
+    {
+        m_syntaxPosition = qint64(position);
+        m_syntaxMessage = QString::fromUtf8(ex.what());
+        return false;
+    }
+
+    // After parsing: a document without `items` is a single object.
+    Status finish()
+    {
+        if (m_error)
+            return *m_error;
+        if (m_rootDepth == 0) {
+            return makeError(ErrorCode::WrongType, m_source,
+                             tr("a Kubernetes object or List (a JSON object)"));
+        }
+        if (!m_sawItems)
+            return detail::readObject(m_root, m_source, JsonPath{}, m_into);
+        const auto kind = m_root.find("kind");
+        if (kind != m_root.end() && (!kind->is_string()
+                                     || !std::string_view(kind->get_ref<const std::string &>())
+                                             .ends_with("List"))) {
+            Error error = makeError(ErrorCode::InvalidValue, m_source,
+                                    tr("kind List (or PodList, NodeList, …) for a document with items"),
+                                    tr("found %1").arg(QString::fromStdString(kind->dump())));
+            error.path = QStringLiteral("kind");
+            return error;
+        }
+        return Success{};
+    }
+
+    qint64 syntaxPosition() const { return m_syntaxPosition; }
+    const QString &syntaxMessage() const { return m_syntaxMessage; }
+    bool aborted() const { return m_error.has_value(); }
+
+private:
+    bool value(json &&v)
+    {
+        if (m_skipDepth > 0)
+            return true;
+        if (m_skipNext) {
+            m_skipNext = false;
+            return true;
+        }
+        if (m_rootDepth == 0) {
+            m_error = makeError(ErrorCode::WrongType, m_source,
+                                tr("a Kubernetes object or List (a JSON object)"),
+                                tr("found a single JSON value"));
+            return false;
+        }
+        if (m_expectItems) {
+            // `items` that is not an array: keep it so the caller reports the type.
+            m_expectItems = false;
+            Error error = makeError(ErrorCode::WrongType, m_source, tr("an array"),
+                                    tr("found %1").arg(QString::fromLatin1(v.type_name())));
+            error.path = QStringLiteral("items");
+            m_error = error;
+            return false;
+        }
+        if (m_inItems && m_stack.size() == 1) {
+            // A scalar item: build and hand over directly so the reader reports its type.
+            m_item = std::move(v);
+            return finishItem();
+        }
+        json *container = m_stack.back();
+        if (container->is_array())
+            container->get_ref<json::array_t &>().push_back(std::move(v));
+        else
+            *m_slot = std::move(v);
+        return true;
+    }
+
+    bool openContainer(json &&empty)
+    {
+        if (m_skipNext) {
+            m_skipNext = false;
+            m_skipDepth = 1;
+            return true;
+        }
+        if (m_expectItems) {
+            m_expectItems = false;
+            Error error = makeError(ErrorCode::WrongType, m_source, tr("an array"),
+                                    tr("found an object"));
+            error.path = QStringLiteral("items");
+            m_error = error;
+            return false;
+        }
+        json *container = m_stack.back();
+        json *target = nullptr;
+        const std::string *key = nullptr;
+        if (m_inItems && m_stack.size() == 1) {
+            m_item = std::move(empty);
+            target = &m_item;
+        } else if (container->is_array()) {
+            auto &array = container->get_ref<json::array_t &>();
+            array.push_back(std::move(empty));
+            target = &array.back();
+            key = m_keyStack.empty() ? nullptr : m_keyStack.back();
+        } else {
+            *m_slot = std::move(empty);
+            target = m_slot;
+            key = m_slotKey;
+        }
+        m_stack.push_back(target);
+        m_keyStack.push_back(key ? key : &m_noKey);
+        return true;
+    }
+
+    bool closeContainer()
+    {
+        m_stack.pop_back();
+        if (!m_keyStack.empty())
+            m_keyStack.pop_back();
+        if (m_inItems && m_stack.size() == 1)
+            return finishItem();
+        return true;
+    }
+
+    bool finishItem()
+    {
+        const JsonPath itemsPath{nullptr, "items"};
+        const JsonPath itemPath{&itemsPath, nullptr, nullptr, m_itemIndex};
+        Status status = detail::readObject(m_item, m_source, itemPath, m_into, rootString("kind"),
+                                           rootString("apiVersion"));
+        m_item = json();
+        ++m_itemIndex;
+        if (!status) {
+            m_error = status.error();
+            return false;
+        }
+        if (m_cancel && m_cancel->load(std::memory_order_relaxed)) {
+            m_error = makeError(ErrorCode::Cancelled, m_source);
+            return false;
+        }
+        return true;
+    }
+
+    std::string rootString(const char *key) const
+    {
+        const auto it = m_root.find(key);
+        return it != m_root.end() && it->is_string() ? it->get<std::string>() : std::string();
+    }
+
+    const QString &m_source;
+    ClusterSnapshot &m_into;
+    const std::atomic_bool *m_cancel;
+
+    json m_root;
+    json m_item;
+    std::vector<json *> m_stack;
+    std::vector<const std::string *> m_keyStack;
+    const std::string m_noKey;
+    json *m_slot = nullptr;
+    const std::string *m_slotKey = nullptr;
+    int m_rootDepth = 0;
+    bool m_sawItems = false;
+    bool m_expectItems = false;
+    bool m_inItems = false;
+    bool m_skipNext = false;
+    int m_skipDepth = 0;
+    qint64 m_itemIndex = 0;
+    std::optional<Error> m_error;
+    qint64 m_syntaxPosition = -1;
+    QString m_syntaxMessage;
+};
+
+// Line and column (1-based) of a byte offset, found by re-reading the start of the input.
+std::pair<qint64, qint64> lineAndColumn(QIODevice *device, const QByteArray *data, qint64 offset)
+{
+    qint64 line = 1;
+    qint64 column = 1;
+    auto scan = [&](const char *begin, qint64 length) {
+        for (qint64 i = 0; i < length; ++i) {
+            if (begin[i] == '\n') {
+                ++line;
+                column = 1;
+            } else if ((begin[i] & 0xc0) != 0x80) {
+                ++column;
+            }
+        }
+    };
+    if (data) {
+        scan(data->constData(), std::min<qint64>(offset, data->size()));
+    } else if (device && device->seek(0)) {
+        qint64 remaining = offset;
+        QByteArray chunk;
+        while (remaining > 0) {
+            chunk = device->read(std::min<qint64>(remaining, 1 << 20));
+            if (chunk.isEmpty())
+                break;
+            scan(chunk.constData(), chunk.size());
+            remaining -= chunk.size();
+        }
+    }
+    // nlohmann reports the position after the offending character.
+    return {line, std::max<qint64>(1, column - 1)};
+}
+
+Status parseJson(ChunkReader &reader, QIODevice *device, const QByteArray *data,
+                 const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel)
+{
+    SnapshotSaxHandler handler(source, into, cancel);
+    const bool ok = json::sax_parse(ChunkIterator(&reader), ChunkIterator(), &handler,
+                                    json::input_format_t::json, true, false);
+    if (reader.failed())
+        return makeError(ErrorCode::Unreadable, source, {}, device ? device->errorString() : QString());
+    if (!ok && !handler.aborted()) {
+        Error error = makeError(ErrorCode::SyntaxError, source, tr("valid JSON"));
+        QString message = handler.syntaxMessage();
+        // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error …"
+        if (const qsizetype colon = message.indexOf(QStringLiteral(": ")); colon >= 0)
+            message = message.mid(colon + 2);
+        error.detail = message;
+        if (handler.syntaxPosition() >= 0) {
+            const auto [line, column] = lineAndColumn(device, data, handler.syntaxPosition());
+            error.line = line;
+            error.column = column;
+        }
+        return error;
+    }
+    return handler.finish();
+}
+
+// --- YAML -------------------------------------------------------------------------------------
+
+// YAML 1.2 core schema resolution of a plain scalar; quoted scalars (tag "!") stay strings.
+json yamlScalar(const YAML::Node &node)
+{
+    const std::string &text = node.Scalar();
+    if (node.Tag() == "!")
+        return json(text);
+    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+        return json(nullptr);
+    if (text == "true" || text == "True" || text == "TRUE")
+        return json(true);
+    if (text == "false" || text == "False" || text == "FALSE")
+        return json(false);
+    const char *begin = text.c_str();
+    char *end = nullptr;
+    const bool looksNumeric = (text[0] >= '0' && text[0] <= '9')
+                              || ((text[0] == '-' || text[0] == '+') && text.size() > 1);
+    if (looksNumeric) {
+        errno = 0;
+        const long long integer = std::strtoll(begin, &end, 10);
+        if (end && *end == '\0' && errno == 0)
+            return json(qint64(integer));
+        if (text.starts_with("0x") || text.starts_with("0o")) {
+            const long long based = std::strtoll(begin + 2, &end, text[1] == 'x' ? 16 : 8);
+            if (end && *end == '\0')
+                return json(qint64(based));
+        }
+        const double number = std::strtod(begin, &end);
+        if (end && *end == '\0')
+            return json(number);
+    }
+    if (text == ".inf" || text == ".Inf" || text == ".nan" || text == ".NaN")
+        return json(text); // not representable in JSON; Kubernetes objects never hold them
+    return json(text);
+}
+
+json yamlToJson(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+        return json(nullptr);
+    case YAML::NodeType::Scalar:
+        return yamlScalar(node);
+    case YAML::NodeType::Sequence: {
+        json array = json::array();
+        for (const auto &element : node)
+            array.push_back(yamlToJson(element));
+        return array;
+    }
+    case YAML::NodeType::Map: {
+        json object = json::object();
+        for (const auto &entry : node) {
+            const std::string key = entry.first.IsScalar() ? entry.first.Scalar()
+                                                           : YAML::Dump(entry.first);
+            object[key] = yamlToJson(entry.second);
+        }
+        return object;
+    }
+    }
+    return json(nullptr);
+}
+
+Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot &into,
+                 const std::atomic_bool *cancel)
+{
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(bytes.toStdString());
+    } catch (const YAML::Exception &ex) {
+        Error error = makeError(ErrorCode::SyntaxError, source, tr("valid YAML"),
+                                QString::fromStdString(ex.msg));
+        if (!ex.mark.is_null()) {
+            error.line = ex.mark.line + 1;
+            error.column = ex.mark.column + 1;
+        }
+        return error;
+    }
+    qint64 documentIndex = 0;
+    bool anyObject = false;
+    for (const YAML::Node &document : documents) {
+        const qint64 index = documentIndex++;
+        if (!document || document.IsNull())
+            continue; // an empty document between two `---` is allowed
+        if (!document.IsMap()) {
+            Error error = makeError(ErrorCode::WrongType, source,
+                                    tr("a Kubernetes object or List (a YAML mapping)"),
+                                    document.IsSequence() ? tr("found a sequence")
+                                                          : tr("found a scalar"));
+            error.line = document.Mark().line + 1;
+            if (documents.size() > 1)
+                error.path = tr("document %1").arg(index + 1);
+            return error;
+        }
+        anyObject = true;
+        const json object = yamlToJson(document);
+        const qint64 line = document.Mark().line + 1;
+        auto locate = [&](Error error) {
+            if (error.line == 0)
+                error.line = line; // where the document starts; the path says where inside
+            return error;
+        };
+        const auto items = object.find("items");
+        if (items != object.end() && !items->is_null()) {
+            if (!items->is_array()) {
+                Error error = makeError(ErrorCode::WrongType, source, tr("an array"),
+                                        tr("found %1").arg(QString::fromLatin1(items->type_name())));
+                error.path = QStringLiteral("items");
+                return locate(error);
+            }
+            const JsonPath itemsPath{nullptr, "items"};
+            qint64 itemIndex = 0;
+            auto rootString = [&](const char *key) {
+                const auto it = object.find(key);
+                return it != object.end() && it->is_string() ? it->get<std::string>()
+                                                             : std::string();
+            };
+            const std::string listKind = rootString("kind");
+            const std::string listApiVersion = rootString("apiVersion");
+            for (const json &item : *items) {
+                const JsonPath itemPath{&itemsPath, nullptr, nullptr, itemIndex++};
+                if (Status status = detail::readObject(item, source, itemPath, into, listKind,
+                                                       listApiVersion);
+                    !status)
+                    return locate(status.error());
+                if (cancel && cancel->load(std::memory_order_relaxed))
+                    return makeError(ErrorCode::Cancelled, source);
+            }
+            continue;
+        }
+        if (Status status = detail::readObject(object, source, JsonPath{}, into); !status)
+            return locate(status.error());
+    }
+    if (!anyObject) {
+        return makeError(ErrorCode::MissingField, source,
+                         tr("at least one Kubernetes object"), tr("the YAML holds no document"));
+    }
+    return Success{};
+}
+
+// NUL bytes never occur in JSON or YAML text; a few in the first block mean binary data.
+bool looksBinary(const char *data, qint64 size)
+{
+    return std::memchr(data, '\0', size_t(std::min<qint64>(size, 65536))) != nullptr;
+}
+
+char firstSignificant(const char *data, qint64 size)
+{
+    qint64 i = 0;
+    // UTF-8 byte order mark
+    if (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (; i < size; ++i) {
+        const char c = data[i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return c;
+    }
+    return '\0';
+}
+
+Status loadBytes(const QByteArray &data, const QString &source, ClusterSnapshot &into,
+                 const std::atomic_bool *cancel)
+{
+    if (data.isEmpty())
+        return makeError(ErrorCode::EmptyFile, source);
+    if (looksBinary(data.constData(), data.size()))
+        return makeError(ErrorCode::BinaryFile, source, tr("JSON or YAML text"),
+                         tr("the data contains NUL bytes"));
+    const char first = firstSignificant(data.constData(), data.size());
+    if (first == '\0')
+        return makeError(ErrorCode::EmptyFile, source, {}, tr("only whitespace"));
+    if (first == '{' || first == '[') {
+        qint64 offset = 0;
+        if (data.startsWith("\xEF\xBB\xBF"))
+            offset = 3;
+        ChunkReader reader(data.constData() + offset, data.size() - offset);
+        return parseJson(reader, nullptr, &data, source, into, cancel);
+    }
+    return parseYaml(data, source, into, cancel);
+}
+
+} // namespace
+
+Status loadSnapshotData(const QByteArray &data, const QString &sourceName, ClusterSnapshot &into,
+                        const std::atomic_bool *cancel)
+{
+    Status status = loadBytes(data, sourceName, into, cancel);
+    if (status)
+        into.sources.append(sourceName);
+    return status;
+}
+
+Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::atomic_bool *cancel)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return makeError(ErrorCode::FileNotFound, path);
+    if (info.isDir() || !info.isFile())
+        return makeError(ErrorCode::NotAFile, path);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
+    if (file.size() == 0)
+        return makeError(ErrorCode::EmptyFile, path);
+
+    // Sniff the first block to choose the parser: JSON streams, YAML is read whole.
+    const QByteArray head = file.peek(65536);
+    if (looksBinary(head.constData(), head.size()))
+        return makeError(ErrorCode::BinaryFile, path, tr("JSON or YAML text"),
+                         tr("the file contains NUL bytes"));
+    const char first = firstSignificant(head.constData(), head.size());
+    if (first == '{' || first == '[') {
+        if (head.startsWith("\xEF\xBB\xBF"))
+            file.skip(3);
+        ChunkReader reader(&file);
+        Status status = parseJson(reader, &file, nullptr, path, into, cancel);
+        if (status)
+            into.sources.append(path);
+        qCDebug(lcSnapshotIo) << "read" << path << (status ? "ok" : "failed");
+        return status;
+    }
+    const QByteArray all = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
+    return loadSnapshotData(all, path, into, cancel);
+}
+
+Result<ClusterSnapshot> loadSnapshotFiles(const QStringList &paths, const std::atomic_bool *cancel)
+{
+    ClusterSnapshot snapshot;
+    for (const QString &path : paths) {
+        if (Status status = loadSnapshotFile(path, snapshot, cancel); !status)
+            return status.error();
+    }
+    return snapshot;
+}
+
+} // namespace cartograph
