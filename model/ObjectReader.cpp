@@ -30,13 +30,42 @@ QString JsonPath::toString() const
     return text;
 }
 
-bool isIgnoredSubtree(const std::string &parentKey, const std::string &key, int depth)
+namespace {
+// Size first, then bytes: this runs for every key of a 300 MB file.
+bool oneOf(const std::string &key, std::initializer_list<std::string_view> candidates)
 {
-    // depth is the depth of the object holding `key` inside the item (item itself = 1).
-    if (depth == 2 && parentKey == "metadata")
-        return key == "managedFields";
-    if (depth == 2 && parentKey == "status")
-        return key == "images" || key == "volumesInUse" || key == "volumesAttached";
+    const std::string_view view(key);
+    for (std::string_view candidate : candidates) {
+        if (view.size() == candidate.size() && view == candidate)
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+bool isIgnoredSubtree(const std::string &parentKey, const std::string &key)
+{
+    using namespace std::string_view_literals;
+    const std::string_view parent(parentKey);
+    if (parent.size() == 8 && parent == "metadata"sv)
+        return oneOf(key, {"managedFields"sv});
+    if (parent.size() == 6 && parent == "status"sv) {
+        return oneOf(key, {"images"sv, "containerStatuses"sv, "initContainerStatuses"sv,
+                           "ephemeralContainerStatuses"sv, "allocatable"sv, "capacity"sv,
+                           "daemonEndpoints"sv, "volumesInUse"sv, "volumesAttached"sv});
+    }
+    if (parent.size() == 4 && parent == "spec"sv) {
+        return oneOf(key, {"volumes"sv, "tolerations"sv, "affinity"sv,
+                           "topologySpreadConstraints"sv, "securityContext"sv,
+                           "readinessGates"sv, "dnsConfig"sv});
+    }
+    if (parent == "containers"sv || parent == "initContainers"sv
+        || parent == "ephemeralContainers"sv) {
+        return oneOf(key, {"env"sv, "envFrom"sv, "resources"sv, "volumeMounts"sv,
+                           "volumeDevices"sv, "livenessProbe"sv, "readinessProbe"sv,
+                           "startupProbe"sv, "securityContext"sv, "lifecycle"sv, "command"sv,
+                           "args"sv, "resizePolicy"sv});
+    }
     return false;
 }
 

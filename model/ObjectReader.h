@@ -30,7 +30,9 @@ Status readObject(const nlohmann::json &object, const QString &sourceName, const
                   ClusterSnapshot &into, const std::string &listKind = {},
                   const std::string &listApiVersion = {});
 
-// Keys whose subtrees the loader need not build at all (big and never read), by parent key.
-bool isIgnoredSubtree(const std::string &parentKey, const std::string &key, int depth);
+// Keys whose subtrees the loader need not build at all (big and never read), by the key of the
+// object holding them. Only structural parents (metadata, spec, status, container entries) are
+// listed, never user maps such as labels, so a label called "env" is always kept.
+bool isIgnoredSubtree(const std::string &parentKey, const std::string &key);
 
 } // namespace cartograph::detail

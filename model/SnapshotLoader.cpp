@@ -1,4 +1,5 @@
 #include "Logging.h"
+#include "JsonStream.h"
 #include "ObjectReader.h"
 #include "SnapshotIo.h"
 
@@ -35,93 +36,6 @@ Error makeError(ErrorCode code, const QString &file, const QString &expected = {
     error.detail = detail;
     return error;
 }
-
-// --- Streaming input --------------------------------------------------------------------------
-
-// Reads a file in 1 MiB chunks and hands nlohmann's lexer one character at a time through an
-// input iterator, so a 300 MB snapshot never sits in memory whole.
-class ChunkReader
-{
-public:
-    explicit ChunkReader(QIODevice *device)
-        : m_device(device)
-        , m_buffer(1 << 20)
-    {
-        refill();
-    }
-    // Reads from memory that outlives the reader (resources, test data); no copy.
-    ChunkReader(const char *data, qsizetype size)
-        : m_data(data)
-        , m_length(size)
-    {}
-
-    bool atEnd() const { return m_position >= m_length; }
-    char current() const { return m_data[m_position]; }
-    void advance()
-    {
-        if (++m_position == m_length && m_device)
-            refill();
-    }
-    qint64 consumed() const { return m_consumedBefore + m_position; }
-    bool failed() const { return m_failed; }
-
-private:
-    void refill()
-    {
-        m_consumedBefore += m_length;
-        const qint64 n = m_device->read(m_buffer.data(), qint64(m_buffer.size()));
-        if (n < 0)
-            m_failed = true;
-        m_data = m_buffer.data();
-        m_length = n > 0 ? n : 0;
-        m_position = 0;
-    }
-
-    QIODevice *m_device = nullptr;
-    std::vector<char> m_buffer;
-    const char *m_data = nullptr;
-    qint64 m_length = 0;
-    qint64 m_position = 0;
-    qint64 m_consumedBefore = 0;
-    bool m_failed = false;
-};
-
-class ChunkIterator
-{
-public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = char;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const char *;
-    using reference = char;
-
-    ChunkIterator() = default;
-    explicit ChunkIterator(ChunkReader *reader)
-        : m_reader(reader)
-    {}
-    char operator*() const { return m_reader->current(); }
-    ChunkIterator &operator++()
-    {
-        m_reader->advance();
-        return *this;
-    }
-    ChunkIterator operator++(int)
-    {
-        ChunkIterator copy = *this;
-        m_reader->advance();
-        return copy;
-    }
-    // Only "at end or not" matters to the lexer: the end iterator has no reader.
-    bool operator==(const ChunkIterator &other) const
-    {
-        const bool end = !m_reader || m_reader->atEnd();
-        const bool otherEnd = !other.m_reader || other.m_reader->atEnd();
-        return end == otherEnd;
-    }
-
-private:
-    ChunkReader *m_reader = nullptr;
-};
 
 // --- SAX handler ------------------------------------------------------------------------------
 
@@ -213,26 +127,15 @@ public:
             m_expectItems = true;
             return true;
         }
-        // Depth of the holding object inside the current item (the item itself is 1).
-        const int itemDepth = int(m_stack.size()) - 1;
-        if (m_inItems && itemDepth >= 1 && itemDepth <= 2) {
-            const std::string &parentKey = itemDepth == 1 ? std::string() : *m_keyStack.back();
-            if (detail::isIgnoredSubtree(parentKey, k, itemDepth)) {
-                m_skipNext = true;
-                return true;
-            }
+        // Subtrees nobody reads are never built (see isIgnoredSubtree for the exact list).
+        if (m_stack.size() >= 2 && detail::isIgnoredSubtree(*m_keyStack.back(), k)) {
+            m_skipNext = true;
+            return true;
         }
         auto [it, inserted] = object->get_ref<json::object_t &>().insert_or_assign(std::move(k), json());
         m_slot = &it->second;
         m_slotKey = &it->first;
         return true;
-    }
-
-    bool parse_error(std::size_t position, const std::string &, const nlohmann::detail::exception &ex)
-    {
-        m_syntaxPosition = qint64(position);
-        m_syntaxMessage = QString::fromUtf8(ex.what());
-        return false;
     }
 
     // After parsing: a document without `items` is a single object.
@@ -259,8 +162,6 @@ public:
         return Success{};
     }
 
-    qint64 syntaxPosition() const { return m_syntaxPosition; }
-    const QString &syntaxMessage() const { return m_syntaxMessage; }
     bool aborted() const { return m_error.has_value(); }
 
 private:
@@ -390,8 +291,6 @@ private:
     int m_skipDepth = 0;
     qint64 m_itemIndex = 0;
     std::optional<Error> m_error;
-    qint64 m_syntaxPosition = -1;
-    QString m_syntaxMessage;
 };
 
 // Line and column (1-based) of a byte offset, found by re-reading the start of the input.
@@ -422,30 +321,22 @@ std::pair<qint64, qint64> lineAndColumn(QIODevice *device, const QByteArray *dat
             remaining -= chunk.size();
         }
     }
-    // nlohmann reports the position after the offending character.
-    return {line, std::max<qint64>(1, column - 1)};
+    return {line, column};
 }
 
-Status parseJson(ChunkReader &reader, QIODevice *device, const QByteArray *data,
+Status parseJson(detail::JsonStream &stream, QIODevice *device, const QByteArray *data,
                  const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel)
 {
     SnapshotSaxHandler handler(source, into, cancel);
-    const bool ok = json::sax_parse(ChunkIterator(&reader), ChunkIterator(), &handler,
-                                    json::input_format_t::json, true, false);
-    if (reader.failed())
+    const bool ok = stream.parse(handler);
+    if (stream.readFailed())
         return makeError(ErrorCode::Unreadable, source, {}, device ? device->errorString() : QString());
     if (!ok && !handler.aborted()) {
-        Error error = makeError(ErrorCode::SyntaxError, source, tr("valid JSON"));
-        QString message = handler.syntaxMessage();
-        // "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error …"
-        if (const qsizetype colon = message.indexOf(QStringLiteral(": ")); colon >= 0)
-            message = message.mid(colon + 2);
-        error.detail = message;
-        if (handler.syntaxPosition() >= 0) {
-            const auto [line, column] = lineAndColumn(device, data, handler.syntaxPosition());
-            error.line = line;
-            error.column = column;
-        }
+        Error error = makeError(ErrorCode::SyntaxError, source, {},
+                                tr("invalid JSON: %1").arg(stream.errorMessage()));
+        const auto [line, column] = lineAndColumn(device, data, stream.errorOffset());
+        error.line = line;
+        error.column = column;
         return error;
     }
     return handler.finish();
@@ -522,8 +413,8 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
     try {
         documents = YAML::LoadAll(bytes.toStdString());
     } catch (const YAML::Exception &ex) {
-        Error error = makeError(ErrorCode::SyntaxError, source, tr("valid YAML"),
-                                QString::fromStdString(ex.msg));
+        Error error = makeError(ErrorCode::SyntaxError, source, {},
+                                tr("invalid YAML: %1").arg(QString::fromStdString(ex.msg)));
         if (!ex.mark.is_null()) {
             error.line = ex.mark.line + 1;
             error.column = ex.mark.column + 1;
@@ -627,8 +518,14 @@ Status loadBytes(const QByteArray &data, const QString &source, ClusterSnapshot 
         qint64 offset = 0;
         if (data.startsWith("\xEF\xBB\xBF"))
             offset = 3;
-        ChunkReader reader(data.constData() + offset, data.size() - offset);
-        return parseJson(reader, nullptr, &data, source, into, cancel);
+        detail::JsonStream stream(data.constData() + offset, data.size() - offset);
+        Status status = parseJson(stream, nullptr, &data, source, into, cancel);
+        if (!status && offset && status.error().line == 1 && status.error().column > 0) {
+            Error error = status.error();
+            error.column = std::max<qint64>(1, error.column - 1); // the BOM is not a column
+            return error;
+        }
+        return status;
     }
     return parseYaml(data, source, into, cancel);
 }
@@ -666,8 +563,8 @@ Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::a
     if (first == '{' || first == '[') {
         if (head.startsWith("\xEF\xBB\xBF"))
             file.skip(3);
-        ChunkReader reader(&file);
-        Status status = parseJson(reader, &file, nullptr, path, into, cancel);
+        detail::JsonStream stream(&file);
+        Status status = parseJson(stream, &file, nullptr, path, into, cancel);
         if (status)
             into.sources.append(path);
         qCDebug(lcSnapshotIo) << "read" << path << (status ? "ok" : "failed");

@@ -40,6 +40,13 @@ QString joinCidrs(const QList<Cidr> &cidrs)
     return texts.join(QStringLiteral(", "));
 }
 
+QString addressText(const InterfaceAddress &address)
+{
+    return address.prefixLength > 0
+               ? address.address.toString() + u'/' + QString::number(address.prefixLength)
+               : address.address.toString();
+}
+
 bool selectorMatches(const Labels &selector, const Labels &labels)
 {
     if (selector.isEmpty())
@@ -420,8 +427,7 @@ void InspectorPanel::showOverview()
                 row->setForeground(1, warningColor(palette()));
         }
         if (snapshot.nodes.size() > MaxListedObjects)
-            addRow(nodes, tr("…"), tr("%n more", nullptr,
-                                      int(snapshot.nodes.size() - MaxListedObjects)));
+            addRow(nodes, tr("…"), tr("%1 more").arg(snapshot.nodes.size() - MaxListedObjects));
     }
 
     QTreeWidgetItem *source = addSection(tr("Snapshot"));
@@ -433,8 +439,7 @@ void InspectorPanel::showOverview()
                                         .arg(m_cluster.loadMilliseconds)
                                         .arg(m_cluster.layoutMilliseconds));
     for (auto it = snapshot.skippedKinds.cbegin(); it != snapshot.skippedKinds.cend(); ++it)
-        addRow(source, tr("Skipped %1").arg(it.key()), tr("%n object(s) not modelled", nullptr,
-                                                          int(it.value())));
+        addRow(source, tr("Skipped %1").arg(it.key()), tr("%1 not modelled").arg(it.value()));
     finishTree();
 }
 
@@ -509,7 +514,7 @@ void InspectorPanel::showNode(qsizetype index)
         for (const NetworkInterface &interface : network->interfaces) {
             QStringList facts{interfaceKindName(interface.kind)};
             for (const InterfaceAddress &address : interface.addresses)
-                facts << address.cidr.toString();
+                facts << addressText(address);
             if (!interface.master.isEmpty())
                 facts << tr("port of %1").arg(interface.master);
             if (!interface.peerPod.isEmpty())
@@ -553,7 +558,7 @@ void InspectorPanel::showNode(qsizetype index)
         addRow(podSection, pod.qualifiedName(), facts, shapeForModel(ModelKind::Pod, pods.at(i)));
     }
     if (pods.size() > MaxListedObjects)
-        addRow(podSection, tr("…"), tr("%n more", nullptr, int(pods.size() - MaxListedObjects)));
+        addRow(podSection, tr("…"), tr("%1 more").arg(pods.size() - MaxListedObjects));
 
     addLabels(tr("Labels"), node.labels);
     finishTree();
@@ -743,7 +748,7 @@ void InspectorPanel::showService(qsizetype index)
             addRow(backing, pod.name, facts, shapeForModel(ModelKind::Pod, pods.at(i)));
         }
         if (pods.size() > MaxListedObjects)
-            addRow(backing, tr("…"), tr("%n more", nullptr, int(pods.size() - MaxListedObjects)));
+            addRow(backing, tr("…"), tr("%1 more").arg(pods.size() - MaxListedObjects));
         if (pods.isEmpty())
             addRow(backing, tr("None"), tr("no pod matches the selector"))
                 ->setForeground(1, warningColor(palette()));
@@ -835,7 +840,7 @@ void InspectorPanel::showInterface(const InterfaceRef &ref)
     if (!interface.mac.isEmpty())
         addRow(general, tr("MAC"), interface.mac);
     for (const InterfaceAddress &address : interface.addresses) {
-        QString text = address.cidr.toString();
+        QString text = addressText(address);
         if (!address.scope.isEmpty())
             text += tr(" (scope %1)").arg(address.scope);
         addRow(general, tr("Address"), text);

@@ -3,15 +3,24 @@
 #include "Result.h"
 #include "TopologyScene.h"
 
+#include <QSize>
 #include <QString>
+
+#include <optional>
 
 namespace cartograph::diagram {
 
 enum class ExportFormat { Svg, Png, Pdf };
 std::optional<ExportFormat> exportFormatFromName(QStringView name);
 
-// Renders the whole scene with paintScene() into the file; the SVG carries title and
-// description. Written through a temporary file so a failed export leaves no half file.
+// Pixel size of a PNG export at `scale`: the scene bounds times scale, scaled down further so
+// no side exceeds 16384 pixels and the image stays under 128 megapixels.
+QSize exportImageSize(const TopologyScene &scene, qreal scale);
+
+// Renders the whole scene with paintScene() into the file (light style, background filled);
+// the SVG carries title and description, the PDF is one page the size of the scene (scaled
+// down past 200 inches). Written through QSaveFile, so a failed export leaves no half file.
+// Errors: ErrorCode::WriteFailed, Error::file = path, Error::detail = the device's words.
 Status exportScene(const TopologyScene &scene, ExportFormat format, const QString &path,
                    qreal pngScale = 1.0);
 

@@ -2,7 +2,9 @@
 
 #include "TopologyScene.h"
 
+#include <QColor>
 #include <QSet>
+#include <QStringList>
 
 class QPainter;
 
@@ -11,10 +13,44 @@ namespace cartograph::diagram {
 // Colours and fonts of the diagram; one place so screen and exports look the same.
 struct DiagramStyle
 {
-    QColor background{0xfa, 0xfa, 0xfa};
+    QColor background{0xf6, 0xf7, 0xf9};
     bool darkMode = false;
+
+    QColor text;
+    QColor mutedText;
+    QColor nodeFill;
+    QColor nodeHeader;
+    QColor nodeBorder;
+    QColor controlPlaneHeader;
+    QColor ready;
+    QColor notReady;
+    QColor hostPodFill;
+    QColor hostPodBorder;
+    QColor vethFill;
+    QColor vethBorder;
+    QColor bridgeFill;
+    QColor bridgeBorder;
+    QColor tunnelFill;
+    QColor tunnelBorder;
+    QColor interfaceFill;
+    QColor interfaceBorder;
+    QColor serviceFill;
+    QColor serviceBorder;
+    QColor underlay;
+    QColor underlayText;
+    QColor endpointEdge;
+    QColor selection;
+    QColor searchHit;
+    QStringList fontFamilies;     // proportional text, first installed wins
+    QStringList monoFontFamilies; // interface names, addresses
+
     static DiagramStyle light();
     static DiagramStyle dark();
+
+    // A namespace's accent colour: a stable hash of the name into a fixed palette, so the
+    // same namespace has the same colour in every snapshot, on every machine.
+    QColor namespaceAccent(const QString &namespaceName) const;
+    QColor namespaceFill(const QString &namespaceName) const;
 };
 
 // What the viewer wants emphasised. Exports pass an empty one.
@@ -25,9 +61,10 @@ struct Highlight
 };
 
 // Paints a scene into any QPainter: the screen widget, QSvgGenerator, QPdfWriter, QImage.
-// Only shapes and edges intersecting `exposed` (scene coordinates) are visited. The painter's
-// transform maps scene to device; `scale` is that transform's zoom, used for level of detail
-// (labels are skipped when they would be unreadably small).
+// Fills `exposed` with the background first. Only shapes and edges intersecting `exposed`
+// (scene coordinates) are visited. The painter's transform maps scene to device; `scale` is
+// that transform's zoom, used for level of detail (below about 50 % pods lose their text,
+// below about 12 % veths and in-node wiring are left out).
 void paintScene(QPainter &painter, const TopologyScene &scene, const QRectF &exposed, qreal scale,
                 const DiagramStyle &style = DiagramStyle::light(), const Highlight &highlight = {});
 

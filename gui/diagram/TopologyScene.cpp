@@ -60,6 +60,52 @@ bool edgeTouches(const Edge &edge, const QRectF &rect)
 
 } // namespace
 
+QString shapeKindName(ShapeKind kind)
+{
+    switch (kind) {
+    case ShapeKind::Node:
+        return QStringLiteral("node");
+    case ShapeKind::Interface:
+        return QStringLiteral("interface");
+    case ShapeKind::Bridge:
+        return QStringLiteral("bridge");
+    case ShapeKind::Tunnel:
+        return QStringLiteral("tunnel");
+    case ShapeKind::Veth:
+        return QStringLiteral("veth");
+    case ShapeKind::Pod:
+        return QStringLiteral("pod");
+    case ShapeKind::HostNetworkPod:
+        return QStringLiteral("host-network-pod");
+    case ShapeKind::Service:
+        return QStringLiteral("service");
+    case ShapeKind::Namespace:
+        return QStringLiteral("namespace");
+    case ShapeKind::Underlay:
+        return QStringLiteral("underlay");
+    }
+    return {};
+}
+
+QString edgeKindName(EdgeKind kind)
+{
+    switch (kind) {
+    case EdgeKind::VethToBridge:
+        return QStringLiteral("veth-to-bridge");
+    case EdgeKind::PodToVeth:
+        return QStringLiteral("pod-to-veth");
+    case EdgeKind::Overlay:
+        return QStringLiteral("overlay");
+    case EdgeKind::ServiceEndpoint:
+        return QStringLiteral("service-endpoint");
+    case EdgeKind::HostNetwork:
+        return QStringLiteral("host-network");
+    case EdgeKind::Underlay:
+        return QStringLiteral("underlay");
+    }
+    return {};
+}
+
 QPointF edgeLabelAnchor(const Edge &edge)
 {
     if (edge.path.isEmpty())

@@ -32,6 +32,10 @@ enum class ShapeKind {
     Underlay,       // the underlay network bar that every node's primary interface joins
 };
 
+// Stable lower-case identifiers ("node", "host-network-pod", "veth-to-bridge"), not translated:
+// for golden dumps, DOT/draw.io export and scripting.
+QString shapeKindName(ShapeKind kind);
+
 // Which snapshot list Shape::modelIndex points into.
 // Interface: index into the NodeNetwork::interfaces of the node named by Shape::nodeIndex.
 enum class ModelKind { None, Node, Pod, Service, Namespace, Interface };
@@ -69,6 +73,8 @@ enum class EdgeKind {
     HostNetwork,     // host-network pod → the node interface whose address it shares
     Underlay,        // node's primary interface → the underlay network bar
 };
+
+QString edgeKindName(EdgeKind kind);
 
 struct Edge
 {

@@ -307,7 +307,8 @@ class Cluster:
             annotations["flannel.alpha.coreos.com/public-ip"] = ip
             network_condition = ("FlannelIsUp", "Flannel is running on this node")
 
-        heartbeat = ts(self.cfg["taken"] - dt.timedelta(seconds=rng(self.flavour, name).randrange(5, 40)))
+        heartbeat = ts(self.cfg["taken"]
+                       - dt.timedelta(seconds=rng(self.flavour, name).randrange(5, 40)))
         booted = ts(created - dt.timedelta(minutes=2))
         up = ts(created + dt.timedelta(minutes=3))
 
@@ -572,7 +573,8 @@ class Cluster:
             name=f"{component}-{CONTROL_PLANE}",
             node=CONTROL_PLANE,
             containers=[{"name": component, "image": image, "command": command,
-                         "ports": ports, "resources": res(cpu, "100Mi" if component == "etcd" else None),
+                         "ports": ports,
+                         "resources": res(cpu, "100Mi" if component == "etcd" else None),
                          "volumeMounts": volume_mounts}],
             labels={"component": component, "tier": "control-plane"},
             minutes=minutes,
@@ -957,7 +959,8 @@ class Cluster:
              "--bind-address=127.0.0.1", f"--cluster-cidr={CLUSTER_CIDR}",
              "--cluster-name=kubernetes", "--controllers=*,bootstrapsigner,tokencleaner",
              "--kubeconfig=/etc/kubernetes/controller-manager.conf", "--leader-elect=true",
-             f"--service-cluster-ip-range={SERVICE_CIDR}", "--use-service-account-credentials=true"],
+             f"--service-cluster-ip-range={SERVICE_CIDR}",
+             "--use-service-account-credentials=true"],
             [port("probe-port", 10257)], "200m", 0.2,
             mounts=[("kubeconfig", "/etc/kubernetes/controller-manager.conf", "FileOrCreate", True),
                     ("k8s-certs", "/etc/kubernetes/pki", "DirectoryOrCreate", True)])
@@ -1179,8 +1182,9 @@ class Cluster:
         )
 
     def build_flannel(self):
-        self.add_namespace("kube-flannel", 1.0, {"k8s-app": "flannel",
-                                                 "pod-security.kubernetes.io/enforce": "privileged"})
+        self.add_namespace("kube-flannel", 1.0,
+                           {"k8s-app": "flannel",
+                            "pod-security.kubernetes.io/enforce": "privileged"})
         image = "docker.io/flannel/flannel:v0.24.0"
         labels = {"app": "flannel", "k8s-app": "flannel", "tier": "node"}
         template = {"app": "flannel", "tier": "node"}
@@ -1214,9 +1218,6 @@ class Cluster:
             service_account="flannel", pod_minutes=[1.0, 6.0, 6.5])
 
     def build_policies(self):
-        def sel(**labels):
-            return {"matchLabels": {k.replace("_", "-"): v for k, v in labels.items()}}
-
         def from_pods(*names):
             return [{"podSelector": {"matchLabels": {"name": n}}} for n in names]
 
@@ -1562,7 +1563,8 @@ def check(doc, flavour):
                 fail(f"{name}: tunl0 missing or wrong")
             for i in nn["interfaces"]:
                 if i["kind"] == "veth":
-                    if not i["ifname"].startswith("cali") or len(i["ifname"]) != 15 or "master" in i:
+                    if (not i["ifname"].startswith("cali") or len(i["ifname"]) != 15
+                            or "master" in i):
                         fail(f"{name}: bad Calico veth {i['ifname']}")
                     pod_ip = pods[tuple(i["peer"]["pod"].split("/"))]["status"]["podIP"]
                     host_route = pod_ip if HOST_ROUTE_DST_BARE else f"{pod_ip}/32"

@@ -1,0 +1,1049 @@
+#include "MainWindow.h"
+
+#include "DiagramPainter.h"
+#include "InspectorPanel.h"
+#include "SnapshotIo.h"
+#include "TopologyView.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFuture>
+#include <QHBoxLayout>
+#include <QImageWriter>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QScreen>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QToolButton>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace cartograph::app {
+
+using diagram::ModelKind;
+
+namespace {
+
+QIcon themedIcon(const QString &name)
+{
+    return QIcon::fromTheme(name, QIcon(QStringLiteral(":/cartograph/icons/") + name
+                                        + QStringLiteral(".svg")));
+}
+
+const QPalette &systemPalette()
+{
+    // Captured before any theme is applied, so "System" can go back to it.
+    static const QPalette palette = QApplication::palette();
+    return palette;
+}
+
+QPalette darkPalette()
+{
+    const QColor window(0x2b, 0x2d, 0x30);
+    const QColor base(0x1e, 0x1f, 0x22);
+    const QColor text(0xdf, 0xe1, 0xe5);
+    const QColor disabled(0x7a, 0x7e, 0x85);
+    QPalette palette;
+    palette.setColor(QPalette::Window, window);
+    palette.setColor(QPalette::WindowText, text);
+    palette.setColor(QPalette::Base, base);
+    palette.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2b));
+    palette.setColor(QPalette::ToolTipBase, window);
+    palette.setColor(QPalette::ToolTipText, text);
+    palette.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x94));
+    palette.setColor(QPalette::Text, text);
+    palette.setColor(QPalette::Button, QColor(0x3c, 0x3f, 0x41));
+    palette.setColor(QPalette::ButtonText, text);
+    palette.setColor(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b));
+    palette.setColor(QPalette::Light, QColor(0x4a, 0x4d, 0x51));
+    palette.setColor(QPalette::Midlight, QColor(0x3c, 0x3f, 0x41));
+    palette.setColor(QPalette::Mid, QColor(0x32, 0x34, 0x37));
+    palette.setColor(QPalette::Dark, QColor(0x1a, 0x1b, 0x1d));
+    palette.setColor(QPalette::Shadow, QColor(0x10, 0x10, 0x10));
+    palette.setColor(QPalette::Link, QColor(0x6c, 0xa8, 0xff));
+    palette.setColor(QPalette::LinkVisited, QColor(0xb3, 0x8c, 0xff));
+    palette.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        palette.setColor(QPalette::Disabled, role, disabled);
+    return palette;
+}
+
+bool isSnapshotFile(const QFileInfo &info)
+{
+    const QString suffix = info.suffix().toLower();
+    return info.isFile()
+           && (suffix == u"json" || suffix == u"yaml" || suffix == u"yml");
+}
+
+QString demoActionName(DemoFlavour flavour)
+{
+    return flavour == DemoFlavour::CalicoIpIp ? QStringLiteral("actionOpenDemoCalico")
+                                              : QStringLiteral("actionOpenDemoFlannel");
+}
+
+} // namespace
+
+MainWindow::MainWindow()
+    : MainWindow(Options{})
+{}
+
+MainWindow::MainWindow(Options options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_options(options)
+    , m_view(new TopologyView(this))
+    , m_inspector(new InspectorPanel(this))
+{
+    systemPalette(); // capture before a theme changes it
+    setObjectName(QStringLiteral("MainWindow"));
+    setWindowTitle(QStringLiteral("Cartograph"));
+    setWindowIcon(QIcon(QStringLiteral(":/cartograph/icons/cartograph.svg")));
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    m_errorReporter = [this](const QString &title, const QString &message) {
+        QMessageBox box(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+        box.setWindowModality(Qt::WindowModal);
+        box.exec();
+    };
+
+    m_view->setObjectName(QStringLiteral("topologyView"));
+    m_view->setPlaceholderText(tr("No snapshot loaded.\n\nOpen kubectl output with File ▸ Open… "
+                                  "(Ctrl+O), drop JSON or YAML files here, or try a demo "
+                                  "cluster from File ▸ Open Demo."));
+    setCentralWidget(m_view);
+
+    m_searchTimer.setSingleShot(true);
+    m_searchTimer.setInterval(150);
+    connect(&m_searchTimer, &QTimer::timeout, this, [this] { search(m_search->text()); });
+
+    createActions();
+    createMenus();
+    createToolBar();
+    createDocks();
+    createStatusBar();
+
+    connect(m_view, &TopologyView::selectionChanged, this,
+            [this](qsizetype shape) { m_inspector->showShape(shape); });
+    connect(m_inspector, &InspectorPanel::shapeActivated, this,
+            [this](qsizetype shape) { selectShape(shape, true); });
+
+    applyTheme(m_settings.theme());
+    restoreWindowState();
+    updateActions();
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+// --- construction --------------------------------------------------------------------------
+
+void MainWindow::createActions()
+{
+    m_openAction = new QAction(themedIcon(QStringLiteral("document-open")), tr("&Open…"), this);
+    m_openAction->setObjectName(QStringLiteral("actionOpen"));
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setStatusTip(tr("Open one or more snapshot files (kubectl JSON or YAML)"));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openFileDialog);
+
+    for (DemoFlavour flavour : allDemoFlavours()) {
+        auto *action = new QAction(demoFlavourName(flavour), this);
+        action->setObjectName(demoActionName(flavour));
+        action->setData(int(flavour));
+        action->setStatusTip(tr("Open the built-in %1 demo cluster").arg(demoFlavourName(flavour)));
+        connect(action, &QAction::triggered, this, [this, flavour] { openDemo(flavour); });
+        m_demoActions << action;
+    }
+
+    m_saveAction = new QAction(themedIcon(QStringLiteral("document-save-as")),
+                               tr("&Save Snapshot As…"), this);
+    m_saveAction->setObjectName(QStringLiteral("actionSaveSnapshot"));
+    m_saveAction->setShortcut(QKeySequence::SaveAs);
+    m_saveAction->setStatusTip(tr("Save the snapshot as a Kubernetes List that kubectl and jq read"));
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveSnapshotDialog);
+
+    m_exportAction = new QAction(themedIcon(QStringLiteral("document-export")),
+                                 tr("&Export Diagram…"), this);
+    m_exportAction->setObjectName(QStringLiteral("actionExportDiagram"));
+    m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_exportAction->setStatusTip(tr("Export the whole diagram as SVG, PNG or PDF"));
+    connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportDiagramDialog);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setObjectName(QStringLiteral("actionQuit"));
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_zoomInAction = new QAction(themedIcon(QStringLiteral("zoom-in")), tr("Zoom &In"), this);
+    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
+    connect(m_zoomInAction, &QAction::triggered, m_view, &TopologyView::zoomIn);
+    m_zoomOutAction = new QAction(themedIcon(QStringLiteral("zoom-out")), tr("Zoom &Out"), this);
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(m_zoomOutAction, &QAction::triggered, m_view, &TopologyView::zoomOut);
+    m_zoomFitAction = new QAction(themedIcon(QStringLiteral("zoom-fit-best")),
+                                  tr("&Fit to Window"), this);
+    m_zoomFitAction->setShortcut(QKeySequence(tr("Ctrl+0")));
+    connect(m_zoomFitAction, &QAction::triggered, m_view, &TopologyView::zoomToFit);
+    m_zoomResetAction = new QAction(themedIcon(QStringLiteral("zoom-original")),
+                                    tr("&Actual Size (100%)"), this);
+    m_zoomResetAction->setShortcut(QKeySequence(tr("Ctrl+1")));
+    connect(m_zoomResetAction, &QAction::triggered, m_view, &TopologyView::resetZoom);
+
+    m_findAction = new QAction(themedIcon(QStringLiteral("edit-find")), tr("&Find…"), this);
+    m_findAction->setShortcut(QKeySequence::Find);
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    m_findNextAction = new QAction(tr("Find &Next"), this);
+    m_findNextAction->setShortcut(QKeySequence::FindNext);
+    connect(m_findNextAction, &QAction::triggered, this, &MainWindow::showNextMatch);
+    m_findPreviousAction = new QAction(tr("Find Pre&vious"), this);
+    m_findPreviousAction->setShortcut(QKeySequence::FindPrevious);
+    connect(m_findPreviousAction, &QAction::triggered, this, &MainWindow::showPreviousMatch);
+
+    m_themeGroup = new QActionGroup(this);
+    m_themeGroup->setExclusive(true);
+    const std::pair<Settings::Theme, QString> themes[] = {
+        {Settings::Theme::System, tr("&System")},
+        {Settings::Theme::Light, tr("&Light")},
+        {Settings::Theme::Dark, tr("&Dark")},
+    };
+    for (const auto &[theme, text] : themes) {
+        auto *action = new QAction(text, m_themeGroup);
+        action->setCheckable(true);
+        action->setObjectName(QStringLiteral("actionTheme") + Settings::enumName(theme));
+        action->setData(int(theme));
+        connect(action, &QAction::triggered, this, [this, theme = theme] {
+            m_settings.setTheme(theme);
+            applyTheme(theme);
+        });
+    }
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("menuRecentFiles"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::pruneRecentFiles);
+    m_demoMenu = file->addMenu(tr("Open &Demo"));
+    m_demoMenu->addActions(m_demoActions);
+    file->addSeparator();
+    file->addAction(m_saveAction);
+    file->addAction(m_exportAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+    rebuildRecentMenu();
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_findAction);
+    edit->addAction(m_findNextAction);
+    edit->addAction(m_findPreviousAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("menuView"));
+    view->addAction(m_zoomInAction);
+    view->addAction(m_zoomOutAction);
+    view->addAction(m_zoomFitAction);
+    view->addAction(m_zoomResetAction);
+    view->addSeparator();
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    theme->addActions(m_themeGroup->actions());
+    view->addSeparator(); // dock and tool bar toggles follow (createDocks)
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Cartograph"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    aboutQt->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main Toolbar"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setIconSize(QSize(20, 20));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_openAction);
+
+    auto *demoButton = new QToolButton(bar);
+    demoButton->setText(tr("Demo"));
+    demoButton->setToolTip(tr("Open a built-in demo cluster"));
+    demoButton->setIcon(themedIcon(QStringLiteral("network-workgroup")));
+    demoButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    demoButton->setPopupMode(QToolButton::InstantPopup);
+    demoButton->setMenu(m_demoMenu);
+    bar->addWidget(demoButton);
+    bar->addAction(m_exportAction);
+    bar->addSeparator();
+
+    for (QAction *action : {m_zoomOutAction, m_zoomInAction, m_zoomFitAction}) {
+        bar->addAction(action);
+        if (auto *button = qobject_cast<QToolButton *>(bar->widgetForAction(action)))
+            button->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    }
+
+    auto *spacer = new QWidget(bar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+
+    m_search = new QLineEdit(bar);
+    m_search->setObjectName(QStringLiteral("searchField"));
+    m_search->setPlaceholderText(tr("Search pods, services, nodes, IPs…"));
+    m_search->setToolTip(tr("Search by name, namespace, IP address or DNS name.\n"
+                            "Enter: next match · Shift+Enter: previous · Esc: clear"));
+    m_search->setClearButtonEnabled(true);
+    m_search->addAction(themedIcon(QStringLiteral("edit-find")), QLineEdit::LeadingPosition);
+    m_search->setMinimumWidth(280);
+    m_search->setMaximumWidth(380);
+    m_search->installEventFilter(this);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+    bar->addWidget(m_search);
+
+    m_searchStatus = new QLabel(bar);
+    m_searchStatus->setObjectName(QStringLiteral("searchStatus"));
+    m_searchStatus->setMinimumWidth(110);
+    m_searchStatus->setContentsMargins(8, 0, 8, 0);
+    m_searchStatus->setForegroundRole(QPalette::PlaceholderText);
+    bar->addWidget(m_searchStatus);
+}
+
+void MainWindow::createDocks()
+{
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
+    m_inspectorDock->setWidget(m_inspector);
+    m_inspector->setMinimumWidth(260);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("eventLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_logDock = new QDockWidget(tr("Event Log"), this);
+    m_logDock->setObjectName(QStringLiteral("eventLogDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    m_logDock->hide();
+
+    QMenu *view = findChild<QMenu *>(QStringLiteral("menuView"));
+    QAction *inspectorToggle = m_inspectorDock->toggleViewAction();
+    inspectorToggle->setShortcut(QKeySequence(tr("Ctrl+I")));
+    view->addAction(inspectorToggle);
+    QAction *logToggle = m_logDock->toggleViewAction();
+    logToggle->setShortcut(QKeySequence(tr("Ctrl+L")));
+    view->addAction(logToggle);
+    if (auto *bar = findChild<QToolBar *>(QStringLiteral("mainToolBar")))
+        view->addAction(bar->toggleViewAction());
+}
+
+void MainWindow::createStatusBar()
+{
+    QStatusBar *bar = statusBar();
+
+    m_busy = new QWidget(bar);
+    auto *busyLayout = new QHBoxLayout(m_busy);
+    busyLayout->setContentsMargins(0, 0, 0, 0);
+    busyLayout->setSpacing(6);
+    auto *progress = new QProgressBar(m_busy);
+    progress->setRange(0, 0); // busy, no percentage: load() reports none
+    progress->setTextVisible(false);
+    progress->setFixedSize(90, 12);
+    m_busyLabel = new QLabel(m_busy);
+    auto *cancel = new QToolButton(m_busy);
+    cancel->setText(tr("Cancel"));
+    cancel->setAutoRaise(true);
+    connect(cancel, &QToolButton::clicked, this, &MainWindow::cancelLoading);
+    busyLayout->addWidget(progress);
+    busyLayout->addWidget(m_busyLabel);
+    busyLayout->addWidget(cancel);
+    bar->addWidget(m_busy);
+    m_busy->hide();
+
+    m_sourceLabel = new QLabel(bar);
+    m_sourceLabel->setObjectName(QStringLiteral("sourceLabel"));
+    m_countsLabel = new QLabel(bar);
+    m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
+    m_cniLabel = new QLabel(bar);
+    m_cniLabel->setObjectName(QStringLiteral("cniLabel"));
+
+    m_policyWarning = new QWidget(bar);
+    auto *warningLayout = new QHBoxLayout(m_policyWarning);
+    warningLayout->setContentsMargins(0, 0, 0, 0);
+    warningLayout->setSpacing(4);
+    auto *icon = new QLabel(m_policyWarning);
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize, iconSize));
+    m_policyWarningText = new QLabel(m_policyWarning);
+    m_policyWarningText->setObjectName(QStringLiteral("policyWarning"));
+    QFont bold = m_policyWarningText->font();
+    bold.setBold(true);
+    m_policyWarningText->setFont(bold);
+    warningLayout->addWidget(icon);
+    warningLayout->addWidget(m_policyWarningText);
+    m_policyWarning->hide();
+
+    bar->addPermanentWidget(m_sourceLabel);
+    bar->addPermanentWidget(m_countsLabel);
+    bar->addPermanentWidget(m_cniLabel);
+    bar->addPermanentWidget(m_policyWarning);
+}
+
+void MainWindow::restoreWindowState()
+{
+    bool restored = false;
+    if (m_options.persistWindowState) {
+        restored = restoreGeometry(m_settings.mainWindowGeometry());
+        restoreState(m_settings.mainWindowState());
+    }
+    if (!restored) {
+        QSize size(1440, 900);
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableGeometry().size() * 0.9);
+        resize(size);
+    }
+}
+
+// --- loading -------------------------------------------------------------------------------
+
+void MainWindow::openFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    QStringList absolute;
+    absolute.reserve(paths.size());
+    for (const QString &path : paths)
+        absolute << QFileInfo(path).absoluteFilePath();
+    m_settings.setLastDirectory(QFileInfo(absolute.constFirst()).absolutePath());
+    openSource(std::make_shared<FileSnapshotSource>(absolute), absolute);
+}
+
+void MainWindow::openDemo(DemoFlavour flavour)
+{
+    openSource(makeDemoSource(flavour));
+}
+
+void MainWindow::openSource(std::shared_ptr<const SnapshotSource> source,
+                            const QStringList &recentPaths)
+{
+    if (!source)
+        return;
+    // Whatever was still loading is superseded: tell it to stop, and drop its result if it
+    // arrives anyway.
+    if (m_cancel)
+        m_cancel->store(true);
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_cancel = cancel;
+    const quint64 generation = ++m_generation;
+    const QString name = source->displayName();
+    setLoading(true, name);
+    log(tr("Loading %1…").arg(name));
+
+    QtConcurrent::run([source, cancel] { return loadAndLayout(*source, cancel.get()); })
+        .then(this, [this, generation, recentPaths](const LoadedCluster &loaded) {
+            finishLoad(generation, loaded, recentPaths);
+        });
+}
+
+void MainWindow::cancelLoading()
+{
+    if (!m_loading)
+        return;
+    if (m_cancel)
+        m_cancel->store(true);
+    ++m_generation;
+    setLoading(false);
+    statusBar()->showMessage(tr("Loading cancelled; still showing the previous snapshot"), 5000);
+    log(tr("Loading cancelled by the user"));
+}
+
+void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
+                            const QStringList &recentPaths)
+{
+    if (generation != m_generation) {
+        log(tr("Dropped the result for %1: something else was opened meanwhile")
+                .arg(loaded.sourceName));
+        return;
+    }
+    setLoading(false);
+    if (loaded.cancelled)
+        return;
+    if (loaded.error || !loaded.ok()) {
+        const QString message = loaded.error ? describe(*loaded.error)
+                                             : tr("The snapshot could not be laid out.");
+        reportError(tr("Could not open %1").arg(loaded.sourceName),
+                    message + u"\n\n"
+                        + (m_cluster.ok() ? tr("Still showing %1.").arg(m_cluster.sourceName)
+                                          : QString()));
+        emit loadFailed(message);
+        return;
+    }
+
+    m_cluster = loaded;
+    m_view->setScene(loaded.scene);
+    m_inspector->setCluster(loaded);
+    for (auto it = recentPaths.crbegin(); it != recentPaths.crend(); ++it)
+        m_settings.addRecentFile(*it);
+    rebuildRecentMenu();
+    setWindowTitle(tr("%1 — Cartograph").arg(loaded.sourceName));
+
+    const ClusterSnapshot &snapshot = *loaded.snapshot;
+    log(tr("Loaded %1: %2 nodes, %3 pods, %4 services (read %5 ms, layout %6 ms)")
+            .arg(loaded.sourceName)
+            .arg(snapshot.nodes.size())
+            .arg(snapshot.pods.size())
+            .arg(snapshot.services.size())
+            .arg(loaded.loadMilliseconds)
+            .arg(loaded.layoutMilliseconds));
+    for (auto it = snapshot.skippedKinds.cbegin(); it != snapshot.skippedKinds.cend(); ++it)
+        log(tr("Skipped %1 item(s) of kind %2 (not modelled)").arg(it.value()).arg(it.key()));
+    for (const QString &evidence : loaded.cni.evidence)
+        log(tr("CNI evidence: %1").arg(evidence));
+    statusBar()->showMessage(tr("Loaded %1").arg(loaded.sourceName), 4000);
+
+    updateStatus();
+    updateActions();
+    if (!m_search->text().trimmed().isEmpty())
+        search(m_search->text());
+    emit snapshotLoaded();
+}
+
+void MainWindow::setLoading(bool loading, const QString &what)
+{
+    m_loading = loading;
+    m_busyLabel->setText(tr("Loading %1…").arg(what));
+    m_busy->setVisible(loading);
+    emit loadingChanged(loading);
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_cluster.ok()) {
+        m_sourceLabel->setText(tr("No snapshot"));
+        m_countsLabel->clear();
+        m_countsLabel->hide();
+        m_cniLabel->hide();
+        m_policyWarning->hide();
+        return;
+    }
+    const ClusterSnapshot &snapshot = *m_cluster.snapshot;
+    m_sourceLabel->setText(m_cluster.sourceName);
+    m_sourceLabel->setToolTip(snapshot.sources.join(u'\n'));
+    m_countsLabel->setText(tr("%1 nodes · %2 pods · %3 services · %4 policies")
+                               .arg(snapshot.nodes.size())
+                               .arg(snapshot.pods.size())
+                               .arg(snapshot.services.size())
+                               .arg(snapshot.networkPolicies.size()));
+    m_countsLabel->show();
+
+    const CniDetection &cni = m_cluster.cni;
+    QString cniText = cni.plugin == CniPlugin::Unknown ? tr("CNI unknown")
+                                                       : tr("CNI: %1").arg(cniPluginName(cni.plugin));
+    if (cni.overlay != OverlayMode::Unknown && cni.overlay != OverlayMode::None)
+        cniText += QStringLiteral(" (") + overlayModeName(cni.overlay) + u')';
+    const QString evidence = cni.evidence.isEmpty()
+                                 ? tr("No DaemonSet or node report identifies the CNI plugin.")
+                                 : tr("Detected from:\n%1").arg(cni.evidence.join(u'\n'));
+    const bool notEnforced = cni.enforcementKnown && !cni.enforcesNetworkPolicy;
+    if (cni.enforcementKnown && cni.enforcesNetworkPolicy)
+        cniText += tr(" · enforces NetworkPolicy");
+    else if (!cni.enforcementKnown)
+        cniText += tr(" · NetworkPolicy enforcement unknown");
+    m_cniLabel->setText(cniText);
+    m_cniLabel->setToolTip(evidence);
+    m_cniLabel->setVisible(!notEnforced || cni.overlay != OverlayMode::Unknown);
+
+    if (notEnforced) {
+        m_policyWarningText->setText(
+            tr("%1 does not enforce NetworkPolicy").arg(cniPluginName(cni.plugin)));
+        m_policyWarning->setToolTip(
+            tr("%1 only connects pods. NetworkPolicy objects (%3 in this snapshot) have no "
+               "effect: every pod can reach every other pod.\n\n%2")
+                .arg(cniPluginName(cni.plugin), evidence)
+                .arg(snapshot.networkPolicies.size()));
+        QPalette palette = m_policyWarningText->palette();
+        palette.setColor(QPalette::WindowText,
+                         this->palette().color(QPalette::Window).lightness() < 128
+                             ? QColor(0xff, 0xb7, 0x4d)
+                             : QColor(0xb2, 0x5e, 0x00));
+        m_policyWarningText->setPalette(palette);
+        m_policyWarning->show();
+    } else {
+        m_policyWarning->hide();
+    }
+}
+
+QString MainWindow::cniStatus() const
+{
+    QString text = m_cniLabel->isHidden() ? QString() : m_cniLabel->text();
+    if (!m_policyWarning->isHidden())
+        text += (text.isEmpty() ? QString() : QStringLiteral(" · ")) + m_policyWarningText->text();
+    return text;
+}
+
+void MainWindow::updateActions()
+{
+    const bool loaded = m_cluster.ok();
+    m_saveAction->setEnabled(loaded);
+    m_exportAction->setEnabled(loaded);
+    for (QAction *action : {m_zoomInAction, m_zoomOutAction, m_zoomFitAction, m_zoomResetAction})
+        action->setEnabled(loaded);
+}
+
+// --- recent files --------------------------------------------------------------------------
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = m_settings.recentFiles();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QString &path = files.at(i);
+        const QString name = QFileInfo(path).fileName();
+        QString text = name;
+        text.replace(u'&', QStringLiteral("&&"));
+        if (i < 9)
+            text = QStringLiteral("&%1  ").arg(i + 1) + text;
+        QAction *action = m_recentMenu->addAction(text);
+        action->setData(path);
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        connect(action, &QAction::triggered, this, [this, path] {
+            if (!QFileInfo::exists(path)) {
+                m_settings.removeRecentFiles({path});
+                rebuildRecentMenu();
+                statusBar()->showMessage(
+                    tr("%1 no longer exists; removed it from the recent files").arg(path), 8000);
+                log(tr("Recent file %1 no longer exists; removed it from the list").arg(path));
+                return;
+            }
+            openFiles({path});
+        });
+    }
+    if (files.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+    } else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("&Clear Recent Files"), this, [this] {
+            m_settings.setRecentFiles({});
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::pruneRecentFiles()
+{
+    QStringList missing;
+    for (const QString &path : m_settings.recentFiles()) {
+        if (!QFileInfo::exists(path))
+            missing << path;
+    }
+    if (missing.isEmpty())
+        return;
+    m_settings.removeRecentFiles(missing);
+    rebuildRecentMenu();
+    statusBar()->showMessage(missing.size() == 1
+                                 ? tr("Removed 1 recent file that no longer exists")
+                                 : tr("Removed %1 recent files that no longer exist")
+                                       .arg(missing.size()),
+                             8000);
+    for (const QString &path : missing)
+        log(tr("Recent file %1 no longer exists; removed it from the list").arg(path));
+}
+
+// --- dialogs -------------------------------------------------------------------------------
+
+void MainWindow::openFileDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Open Snapshot"), m_settings.lastDirectory(),
+        tr("Kubernetes snapshots (*.json *.yaml *.yml);;JSON (*.json);;YAML (*.yaml *.yml);;"
+           "All files (*)"));
+    openFiles(paths);
+}
+
+void MainWindow::saveSnapshotDialog()
+{
+    if (!m_cluster.ok())
+        return;
+    const QString suggestion = QDir(m_settings.lastDirectory()).filePath(QStringLiteral("snapshot.json"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Snapshot As"), suggestion,
+                                                tr("Kubernetes List (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".json");
+    m_settings.setLastDirectory(QFileInfo(path).absolutePath());
+    saveSnapshotTo(path);
+}
+
+void MainWindow::saveSnapshotTo(const QString &path)
+{
+    if (!m_cluster.ok())
+        return;
+    std::shared_ptr<const ClusterSnapshot> snapshot = m_cluster.snapshot;
+    ++m_backgroundJobs;
+    statusBar()->showMessage(tr("Saving %1…").arg(QFileInfo(path).fileName()));
+    QtConcurrent::run([snapshot, path]() -> std::optional<Error> {
+        const Status status = saveSnapshotFile(*snapshot, path);
+        return status ? std::nullopt : std::optional<Error>(status.error());
+    }).then(this, [this, path](const std::optional<Error> &error) {
+        --m_backgroundJobs;
+        if (error) {
+            statusBar()->clearMessage();
+            reportError(tr("Could not save the snapshot"), describe(*error));
+            return;
+        }
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+        log(tr("Saved the snapshot to %1").arg(path));
+        emit snapshotSaved(path);
+    });
+}
+
+void MainWindow::exportDiagramDialog()
+{
+    if (!m_cluster.ok())
+        return;
+    const QString svgFilter = tr("SVG image (*.svg)");
+    const QString pngFilter = tr("PNG image (*.png)");
+    const QString pdfFilter = tr("PDF document (*.pdf)");
+    QString selectedFilter = svgFilter;
+    const QString suggestion = QDir(m_settings.lastDirectory()).filePath(QStringLiteral("topology.svg"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Diagram"), suggestion,
+        QStringList{svgFilter, pngFilter, pdfFilter}.join(QStringLiteral(";;")), &selectedFilter);
+    if (path.isEmpty())
+        return;
+    std::optional<diagram::ExportFormat> format = diagram::exportFormatFromName(QFileInfo(path).suffix());
+    if (!format) {
+        const QString suffix = selectedFilter == pngFilter   ? QStringLiteral("png")
+                               : selectedFilter == pdfFilter ? QStringLiteral("pdf")
+                                                             : QStringLiteral("svg");
+        path += u'.' + suffix;
+        format = diagram::exportFormatFromName(suffix);
+    }
+    if (!format)
+        return;
+    m_settings.setLastDirectory(QFileInfo(path).absolutePath());
+    exportDiagramTo(path, *format);
+}
+
+void MainWindow::exportDiagramTo(const QString &path, diagram::ExportFormat format)
+{
+    if (!m_cluster.ok())
+        return;
+    std::shared_ptr<const diagram::TopologyScene> scene = m_cluster.scene;
+    // Crisp PNGs for documents, but never wider than a texture a viewer can open.
+    const QSizeF bounds = scene->bounds().size();
+    const qreal longest = std::max({bounds.width(), bounds.height(), qreal(1)});
+    const qreal pngScale = std::clamp(16000.0 / longest, 0.05, 2.0);
+    ++m_backgroundJobs;
+    statusBar()->showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
+    QtConcurrent::run([scene, format, path, pngScale]() -> std::optional<Error> {
+        const Status status = diagram::exportScene(*scene, format, path, pngScale);
+        return status ? std::nullopt : std::optional<Error>(status.error());
+    }).then(this, [this, path](const std::optional<Error> &error) {
+        --m_backgroundJobs;
+        if (error) {
+            statusBar()->clearMessage();
+            reportError(tr("Could not export the diagram"), describe(*error));
+            return;
+        }
+        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 5000);
+        log(tr("Exported the diagram to %1").arg(path));
+        emit diagramExported(path);
+    });
+}
+
+bool MainWindow::saveScreenshot(const QString &path, QString *errorMessage)
+{
+    const QPixmap pixmap = grab();
+    QImageWriter writer(path, "png");
+    if (writer.write(pixmap.toImage()))
+        return true;
+    if (errorMessage)
+        *errorMessage = tr("Could not write %1: %2").arg(path, writer.errorString());
+    return false;
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About Cartograph"),
+        tr("<h3>Cartograph %1</h3>"
+           "<p>Shows how a Kubernetes cluster's network is really wired: node interfaces, "
+           "bridges, veth pairs, overlay tunnels, host-network pods, pod CIDRs and services.</p>"
+           "<p>Snapshots are plain <code>kubectl get … -o json</code> output, plus the "
+           "<code>NodeNetwork</code> reports of the Cartograph agent.</p>"
+           "<p>Built with Qt %2.</p>")
+            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+// --- selection and search ------------------------------------------------------------------
+
+void MainWindow::selectShape(qsizetype shape, bool centre)
+{
+    if (!m_cluster.scene || shape < 0 || shape >= m_cluster.scene->shapes().size())
+        return;
+    m_view->setSelectedShape(shape);
+    if (!centre)
+        return;
+    const QRectF rect = m_cluster.scene->shapes().at(shape).rect;
+    if (m_view->zoom() < 0.5)
+        m_view->zoomToShape(shape);
+    else
+        m_view->centerOn(rect.center());
+}
+
+void MainWindow::search(const QString &query)
+{
+    m_searchTimer.stop();
+    m_matches.clear();
+    m_matchPosition = -1;
+    const QString trimmed = query.trimmed();
+    if (trimmed.isEmpty() || !m_cluster.ok()) {
+        m_view->setSearchMatches({});
+        m_searchStatus->clear();
+        return;
+    }
+    // An address first resolves through the IP index (a model rule: exact pod, service and
+    // node addresses, then the pod CIDRs), so "10.96.0.10" lands on kube-dns itself before any
+    // object that merely mentions it.
+    if (const std::optional<IpAddress> address = IpAddress::parse(QStringView(trimmed));
+        address && m_cluster.ipIndex) {
+        const IpAttribution attribution = m_cluster.ipIndex->lookup(*address);
+        qsizetype shape = -1;
+        switch (attribution.kind) {
+        case IpAttribution::Kind::Pod:
+            shape = m_cluster.scene->shapeFor(ModelKind::Pod, attribution.index);
+            break;
+        case IpAttribution::Kind::Service:
+            shape = m_cluster.scene->shapeFor(ModelKind::Service, attribution.index);
+            break;
+        case IpAttribution::Kind::NodeAddress:
+        case IpAttribution::Kind::PodCidr:
+            shape = m_cluster.scene->shapeFor(ModelKind::Node, attribution.index);
+            break;
+        case IpAttribution::Kind::External:
+            break;
+        }
+        if (shape >= 0)
+            m_matches << shape;
+    }
+    m_matches += m_cluster.scene->find(trimmed);
+    // find() may list the IP-index hit again; keep the first occurrence only.
+    QSet<qsizetype> seen;
+    QList<qsizetype> unique;
+    unique.reserve(m_matches.size());
+    for (qsizetype shape : std::as_const(m_matches)) {
+        if (!seen.contains(shape)) {
+            seen.insert(shape);
+            unique << shape;
+        }
+    }
+    m_matches = unique;
+    m_view->setSearchMatches(seen);
+    m_searchStatus->setText(m_matches.isEmpty() ? tr("No matches")
+                                                : m_matches.size() == 1 ? tr("1 match")
+                                                : tr("%1 matches").arg(m_matches.size()));
+}
+
+void MainWindow::showMatch(qsizetype position)
+{
+    if (m_matches.isEmpty())
+        return;
+    m_matchPosition = (position % m_matches.size() + m_matches.size()) % m_matches.size();
+    selectShape(m_matches.at(m_matchPosition), true);
+    m_searchStatus->setText(tr("%1 of %2").arg(m_matchPosition + 1).arg(m_matches.size()));
+}
+
+void MainWindow::showNextMatch()
+{
+    if (m_searchTimer.isActive())
+        search(m_search->text());
+    showMatch(m_matchPosition + 1);
+}
+
+void MainWindow::showPreviousMatch()
+{
+    if (m_searchTimer.isActive())
+        search(m_search->text());
+    showMatch(m_matchPosition < 0 ? -1 : m_matchPosition - 1);
+}
+
+QString MainWindow::searchStatus() const
+{
+    return m_searchStatus->text();
+}
+
+QAction *MainWindow::demoAction(DemoFlavour flavour) const
+{
+    for (QAction *action : m_demoActions) {
+        if (action->data().toInt() == int(flavour))
+            return action;
+    }
+    return nullptr;
+}
+
+// --- theme, errors, log --------------------------------------------------------------------
+
+void MainWindow::applyTheme(Settings::Theme theme)
+{
+    for (QAction *action : m_themeGroup->actions())
+        action->setChecked(action->data().toInt() == int(theme));
+    bool dark = false;
+    switch (theme) {
+    case Settings::Theme::System:
+        QApplication::setPalette(systemPalette());
+        dark = systemPalette().color(QPalette::Window).lightness() < 128;
+        break;
+    case Settings::Theme::Light:
+        QApplication::setPalette(style()->standardPalette());
+        break;
+    case Settings::Theme::Dark:
+        QApplication::setPalette(darkPalette());
+        dark = true;
+        break;
+    }
+    m_view->setDiagramStyle(dark ? diagram::DiagramStyle::dark() : diagram::DiagramStyle::light());
+    updateStatus();
+    if (m_cluster.ok())
+        m_inspector->showShape(m_inspector->shape());
+}
+
+void MainWindow::setErrorReporter(ErrorReporter reporter)
+{
+    m_errorReporter = std::move(reporter);
+}
+
+void MainWindow::reportError(const QString &title, const QString &message)
+{
+    m_lastError = message;
+    log(title + QStringLiteral(": ") + message.trimmed());
+    if (m_errorReporter)
+        m_errorReporter(title, message.trimmed());
+}
+
+void MainWindow::log(const QString &message)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  "))
+                           + message);
+}
+
+// --- events --------------------------------------------------------------------------------
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (m_firstShow) {
+        m_firstShow = false;
+        if (!m_options.persistWindowState || m_settings.mainWindowState().isEmpty())
+            resizeDocks({m_inspectorDock}, {std::clamp(width() / 4, 320, 420)}, Qt::Horizontal);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_cancel)
+        m_cancel->store(true);
+    if (m_options.persistWindowState) {
+        m_settings.setMainWindowGeometry(saveGeometry());
+        m_settings.setMainWindowState(saveState());
+    }
+    m_settings.sync();
+    QMainWindow::closeEvent(event);
+}
+
+QStringList MainWindow::droppedFiles(const QMimeData *mime) const
+{
+    QStringList files;
+    if (!mime || !mime->hasUrls())
+        return files;
+    for (const QUrl &url : mime->urls()) {
+        if (!url.isLocalFile())
+            continue;
+        const QFileInfo info(url.toLocalFile());
+        if (info.isDir()) {
+            // A directory of kubectl dumps: every JSON/YAML file directly inside it.
+            const QFileInfoList entries = QDir(info.absoluteFilePath())
+                                              .entryInfoList(QDir::Files | QDir::Readable, QDir::Name);
+            for (const QFileInfo &entry : entries) {
+                if (isSnapshotFile(entry))
+                    files << entry.absoluteFilePath();
+            }
+        } else {
+            files << info.absoluteFilePath();
+        }
+    }
+    return files;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!droppedFiles(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QStringList files = droppedFiles(event->mimeData());
+    if (files.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openFiles(files);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_search && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {
+            if (key->modifiers() & Qt::ShiftModifier)
+                showPreviousMatch();
+            else
+                showNextMatch();
+            return true;
+        }
+        if (key->key() == Qt::Key_Escape) {
+            m_search->clear();
+            search(QString());
+            m_view->setFocus(Qt::ShortcutFocusReason);
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+} // namespace cartograph::app

@@ -1,0 +1,710 @@
+#include "DiagramPainter.h"
+
+#include "DiagramMetrics.h"
+
+#include <QCoreApplication>
+#include <QFont>
+#include <QFontMetricsF>
+#include <QHash>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace cartograph::diagram {
+
+namespace {
+
+// Hues (degrees) chosen to stay apart from each other and from the fixed kind colours.
+constexpr std::array<int, 14> kNamespaceHues = {205, 150, 275, 28, 185, 335, 95,
+                                                250, 8,   168, 310, 48,  228, 120};
+
+quint32 stableHash(const QString &text)
+{
+    // FNV-1a over UTF-16: qHash is seeded per process and CPU, colours must not be.
+    quint32 hash = 2166136261u;
+    for (QChar c : text) {
+        hash ^= c.unicode();
+        hash *= 16777619u;
+    }
+    return hash;
+}
+
+int namespaceHue(const QString &name)
+{
+    return kNamespaceHues[stableHash(name) % kNamespaceHues.size()];
+}
+
+// Text lines are drawn at these pixel sizes (scene units), whatever the device resolution.
+constexpr qreal kTitleSize = 22;
+constexpr qreal kLegendSize = 12;
+constexpr qreal kNodeNameSize = 17;
+constexpr qreal kNodeDetailSize = 12;
+constexpr qreal kGroupSize = 11.5;
+constexpr qreal kPodNameSize = 11;
+constexpr qreal kPodDetailSize = 10.5;
+constexpr qreal kInterfaceNameSize = 12;
+constexpr qreal kInterfaceDetailSize = 10.5;
+constexpr qreal kVethSize = 9;
+constexpr qreal kServiceNameSize = 12.5;
+constexpr qreal kServiceDetailSize = 10.5;
+constexpr qreal kEdgeLabelSize = 11;
+
+// Below these zoom factors, the painter leaves detail out.
+constexpr qreal kTextScale = 0.45;     // pod, interface and service text
+constexpr qreal kWiringScale = 0.12;   // veths and the wiring inside nodes
+
+class Painter
+{
+public:
+    Painter(QPainter &painter, const TopologyScene &scene, qreal scale, const DiagramStyle &style,
+            const Highlight &highlight)
+        : m_p(painter)
+        , m_scene(scene)
+        , m_scale(scale > 0 ? scale : 1.0)
+        , m_style(style)
+        , m_highlight(highlight)
+    {}
+
+    void paint(const QRectF &exposed);
+
+private:
+    QFont font(qreal pixelSize, bool bold = false, bool mono = false) const;
+    void text(const QRectF &rect, const QString &text, const QFont &font, const QColor &colour,
+              Qt::Alignment align = Qt::AlignLeft | Qt::AlignVCenter,
+              Qt::TextElideMode elide = Qt::ElideRight);
+    bool readable(qreal pixelSize) const { return pixelSize * m_scale >= 5.0; }
+    qreal hairline(qreal width) const { return std::max(width, 0.9 / m_scale); }
+
+    void paintTitle(const QRectF &exposed);
+    void paintShape(qsizetype index);
+    void paintNode(const Shape &shape);
+    void paintNamespace(const Shape &shape);
+    void paintPod(const Shape &shape);
+    void paintInterface(const Shape &shape);
+    void paintVeth(const Shape &shape);
+    void paintService(const Shape &shape);
+    void paintUnderlay(const Shape &shape);
+    void paintEdge(const Edge &edge, bool emphasised);
+    void paintHighlights(const QList<qsizetype> &shapes);
+    QPen edgePen(EdgeKind kind, bool emphasised) const;
+    void swatch(const QRectF &rect, const LegendEntry &entry);
+
+    QColor accent(const QString &ns)
+    {
+        auto it = m_accents.constFind(ns);
+        if (it == m_accents.cend())
+            it = m_accents.insert(ns, m_style.namespaceAccent(ns));
+        return *it;
+    }
+    QColor fill(const QString &ns)
+    {
+        auto it = m_fills.constFind(ns);
+        if (it == m_fills.cend())
+            it = m_fills.insert(ns, m_style.namespaceFill(ns));
+        return *it;
+    }
+
+    QPainter &m_p;
+    const TopologyScene &m_scene;
+    const qreal m_scale;
+    const DiagramStyle &m_style;
+    const Highlight &m_highlight;
+    QHash<QString, QColor> m_accents;
+    QHash<QString, QColor> m_fills;
+};
+
+QFont Painter::font(qreal pixelSize, bool bold, bool mono) const
+{
+    QFont f;
+    f.setFamilies(mono ? m_style.monoFontFamilies : m_style.fontFamilies);
+    f.setStyleHint(mono ? QFont::Monospace : QFont::SansSerif);
+    // Pixel sizes are device pixels; the painter's transform makes them scene units.
+    f.setPixelSize(std::max(1, int(std::lround(pixelSize))));
+    if (bold)
+        f.setWeight(QFont::DemiBold);
+    return f;
+}
+
+void Painter::text(const QRectF &rect, const QString &string, const QFont &f, const QColor &colour,
+                   Qt::Alignment align, Qt::TextElideMode elide)
+{
+    if (string.isEmpty() || rect.width() <= 2)
+        return;
+    const QFontMetricsF metrics(f, m_p.device());
+    const QString shown = metrics.elidedText(string, elide, rect.width());
+    m_p.setFont(f);
+    m_p.setPen(colour);
+    m_p.drawText(rect, int(align) | Qt::TextSingleLine, shown);
+}
+
+void Painter::paint(const QRectF &exposed)
+{
+    m_p.save();
+    m_p.setRenderHint(QPainter::Antialiasing, true);
+    m_p.setRenderHint(QPainter::TextAntialiasing, true);
+    m_p.fillRect(exposed, m_style.background);
+    if (m_scene.titleRect().intersects(exposed))
+        paintTitle(exposed);
+
+    const QList<qsizetype> shapes = m_scene.shapesIn(exposed);
+    const auto &all = m_scene.shapes();
+    qsizetype k = 0;
+    for (; k < shapes.size() && TopologyScene::paintLayer(all[shapes[k]].kind)
+                                    < TopologyScene::EdgeLayer;
+         ++k)
+        paintShape(shapes[k]);
+
+    // Edges of the selected shape go on top of the others.
+    const QList<qsizetype> edges = m_scene.edgesIn(exposed);
+    QList<qsizetype> emphasised;
+    for (qsizetype e : edges) {
+        const Edge &edge = m_scene.edges()[e];
+        if (m_highlight.selected >= 0
+            && (edge.from == m_highlight.selected || edge.to == m_highlight.selected)) {
+            emphasised.append(e);
+            continue;
+        }
+        paintEdge(edge, false);
+    }
+    for (qsizetype e : std::as_const(emphasised))
+        paintEdge(m_scene.edges()[e], true);
+
+    for (; k < shapes.size(); ++k)
+        paintShape(shapes[k]);
+    paintHighlights(shapes);
+    m_p.restore();
+}
+
+void Painter::paintTitle(const QRectF &exposed)
+{
+    Q_UNUSED(exposed);
+    const QRectF r = m_scene.titleRect();
+    if (!readable(kLegendSize))
+        return;
+    text(QRectF(r.left(), r.top(), r.width(), kTitleSize * 1.4), m_scene.title(),
+         font(kTitleSize, true), m_style.text);
+
+    // Legend: swatch and text, flowing left to right, wrapping inside the title band.
+    const QFont legendFont = font(kLegendSize);
+    const QFontMetricsF metrics(legendFont, m_p.device());
+    qreal x = r.left();
+    qreal y = r.top() + kTitleSize * 1.4 + 8;
+    const qreal lineHeight = kLegendSize * 1.6;
+    for (const LegendEntry &entry : m_scene.legendEntries()) {
+        const qreal swatchWidth = entry.edge ? 26 : 18;
+        const qreal width = swatchWidth + 6 + metrics.horizontalAdvance(entry.text) + 22;
+        if (x > r.left() && x + width > r.right()) {
+            x = r.left();
+            y += lineHeight;
+        }
+        swatch(QRectF(x, y + (lineHeight - 12) / 2, swatchWidth, 12), entry);
+        text(QRectF(x + swatchWidth + 6, y, width - swatchWidth - 6, lineHeight), entry.text,
+             legendFont, m_style.mutedText);
+        x += width;
+    }
+}
+
+void Painter::swatch(const QRectF &rect, const LegendEntry &entry)
+{
+    m_p.save();
+    if (entry.edge) {
+        m_p.setPen(edgePen(*entry.edge, false));
+        const qreal y = rect.center().y();
+        m_p.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y));
+        m_p.restore();
+        return;
+    }
+    QColor fillColour, border;
+    Qt::PenStyle style = Qt::SolidLine;
+    switch (*entry.shape) {
+    case ShapeKind::Node:
+        fillColour = m_style.nodeFill;
+        border = m_style.nodeBorder;
+        break;
+    case ShapeKind::Pod:
+        fillColour = fill(QStringLiteral("default"));
+        border = accent(QStringLiteral("default"));
+        break;
+    case ShapeKind::HostNetworkPod:
+        fillColour = m_style.hostPodFill;
+        border = m_style.hostPodBorder;
+        style = Qt::DashLine;
+        break;
+    case ShapeKind::Veth:
+        fillColour = m_style.vethFill;
+        border = m_style.vethBorder;
+        break;
+    case ShapeKind::Bridge:
+        fillColour = m_style.bridgeFill;
+        border = m_style.bridgeBorder;
+        break;
+    case ShapeKind::Tunnel:
+        fillColour = m_style.tunnelFill;
+        border = m_style.tunnelBorder;
+        break;
+    case ShapeKind::Service:
+        fillColour = m_style.serviceFill;
+        border = m_style.serviceBorder;
+        break;
+    default:
+        fillColour = m_style.interfaceFill;
+        border = m_style.interfaceBorder;
+        break;
+    }
+    QPen pen(border, 1.4, style);
+    m_p.setPen(pen);
+    m_p.setBrush(fillColour);
+    m_p.drawRoundedRect(rect.adjusted(0.7, 0.7, -0.7, -0.7), 3, 3);
+    m_p.restore();
+}
+
+void Painter::paintShape(qsizetype index)
+{
+    const Shape &shape = m_scene.shapes()[index];
+    switch (shape.kind) {
+    case ShapeKind::Node:
+        paintNode(shape);
+        break;
+    case ShapeKind::Namespace:
+        paintNamespace(shape);
+        break;
+    case ShapeKind::Pod:
+    case ShapeKind::HostNetworkPod:
+        paintPod(shape);
+        break;
+    case ShapeKind::Interface:
+    case ShapeKind::Bridge:
+    case ShapeKind::Tunnel:
+        paintInterface(shape);
+        break;
+    case ShapeKind::Veth:
+        if (m_scale >= kWiringScale)
+            paintVeth(shape);
+        break;
+    case ShapeKind::Service:
+        paintService(shape);
+        break;
+    case ShapeKind::Underlay:
+        paintUnderlay(shape);
+        break;
+    }
+}
+
+void Painter::paintNode(const Shape &shape)
+{
+    using namespace metrics;
+    const QRectF r = shape.rect;
+    const bool notReady = shape.flags & NodeNotReady;
+    const bool unscheduled = shape.flags & UnscheduledBox;
+    const qreal radius = 12;
+
+    // Soft shadow, then the box, then the header band clipped to the box's rounded top.
+    m_p.setPen(Qt::NoPen);
+    m_p.setBrush(m_style.darkMode ? QColor(0, 0, 0, 90) : QColor(20, 30, 50, 22));
+    m_p.drawRoundedRect(r.translated(0, 3), radius, radius);
+    QPen border(notReady ? m_style.notReady : m_style.nodeBorder, notReady ? 2.4 : 1.3);
+    if (unscheduled)
+        border.setStyle(Qt::DashLine);
+    m_p.setPen(Qt::NoPen);
+    m_p.setBrush(m_style.nodeFill);
+    m_p.drawRoundedRect(r, radius, radius);
+    const qreal headerBottom = r.top() + NodePad + NodeHeaderHeight - 10;
+    QPainterPath header;
+    header.addRoundedRect(r, radius, radius);
+    QPainterPath clip;
+    clip.addRect(QRectF(r.left(), r.top(), r.width(), headerBottom - r.top()));
+    m_p.setBrush(shape.flags & ControlPlane ? m_style.controlPlaneHeader : m_style.nodeHeader);
+    m_p.drawPath(header.intersected(clip));
+    m_p.setPen(QPen(m_style.nodeBorder, 0.8));
+    m_p.drawLine(QPointF(r.left(), headerBottom), QPointF(r.right(), headerBottom));
+    m_p.setPen(border);
+    m_p.setBrush(Qt::NoBrush);
+    m_p.drawRoundedRect(r, radius, radius);
+
+    const QStringList lines = shape.detail.split(u'\n');
+    if (!readable(kNodeDetailSize)) {
+        // Zoomed far out: the name alone, large enough to read, across the box.
+        const qreal size = std::min(14.0 / m_scale, r.height() / 5);
+        text(QRectF(r.left() + NodePad, r.top() + NodePad, r.width() - 2 * NodePad, size * 1.3),
+             shape.label, font(size, true), notReady ? m_style.notReady : m_style.text,
+             Qt::AlignLeft | Qt::AlignTop);
+        return;
+    }
+    const qreal textLeft = r.left() + NodePad + 2;
+    const qreal textWidth = r.width() - 2 * NodePad - TunnelWidth - 14;
+    qreal y = r.top() + NodePad;
+    text(QRectF(textLeft, y, textWidth, kNodeNameSize * 1.35), shape.label,
+         font(kNodeNameSize, true), m_style.text);
+    y += kNodeNameSize * 1.35 + 4;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QRectF line(textLeft, y, textWidth, kNodeDetailSize * 1.45);
+        QColor colour = m_style.mutedText;
+        if (i == 0 && !unscheduled) {
+            // Status dot before the role/Ready line.
+            const qreal d = 8;
+            m_p.setPen(Qt::NoPen);
+            m_p.setBrush(notReady ? m_style.notReady : m_style.ready);
+            m_p.drawEllipse(QRectF(line.left(), line.center().y() - d / 2, d, d));
+            line.adjust(d + 6, 0, 0, 0);
+            if (notReady)
+                colour = m_style.notReady;
+        }
+        text(line, lines[i], font(kNodeDetailSize, i == 0 && notReady), colour);
+        y += kNodeDetailSize * 1.45;
+    }
+}
+
+void Painter::paintNamespace(const Shape &shape)
+{
+    const QRectF r = shape.rect;
+    const QColor tint = accent(shape.group);
+    const bool band = shape.parent < 0;
+    QColor background = fill(shape.group);
+    background.setAlphaF(band ? 0.45 : 0.35);
+    QColor border = tint;
+    border.setAlphaF(band ? 0.55 : 0.35);
+    m_p.setPen(QPen(border, band ? 1.3 : 1.0));
+    m_p.setBrush(background);
+    m_p.drawRoundedRect(r, band ? 10 : 7, band ? 10 : 7);
+    const qreal size = band ? 13 : kGroupSize;
+    if (!readable(size)) {
+        return;
+    }
+    const qreal headerHeight = band ? 28 : 24;
+    const QRectF header(r.left() + 10, r.top() + 2, r.width() - 20, headerHeight - 2);
+    const QFont detailFont = font(size - 1.5);
+    const QFontMetricsF metrics(detailFont, m_p.device());
+    const qreal detailWidth = metrics.horizontalAdvance(shape.detail) + 4;
+    text(header.adjusted(0, 0, -detailWidth - 8, 0), shape.label, font(size, true),
+         m_style.darkMode ? tint.lighter(115) : tint.darker(130));
+    text(header, shape.detail, detailFont, m_style.mutedText, Qt::AlignRight | Qt::AlignVCenter);
+}
+
+void Painter::paintPod(const Shape &shape)
+{
+    const QRectF r = shape.rect;
+    const bool host = shape.kind == ShapeKind::HostNetworkPod;
+    const bool notRunning = shape.flags & PodNotRunning;
+    const QColor tint = accent(shape.group);
+    QColor background = host ? m_style.hostPodFill : fill(shape.group);
+    if (!readable(kPodDetailSize)) {
+        // Far out: a filled block in the namespace colour, no text.
+        m_p.setPen(Qt::NoPen);
+        m_p.setBrush(host ? m_style.hostPodBorder : tint);
+        m_p.drawRect(r);
+        return;
+    }
+    QPen pen(host ? m_style.hostPodBorder : tint, host ? 1.5 : 1.2);
+    if (host)
+        pen.setDashPattern({4, 3});
+    if (notRunning) {
+        background = m_style.darkMode ? background.darker(130) : QColor(0xf1, 0xf1, 0xf1);
+        pen.setColor(m_style.mutedText);
+        pen.setDashPattern({2, 2});
+    }
+    m_p.setPen(pen);
+    m_p.setBrush(background);
+    m_p.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+    // Namespace stripe on the left edge.
+    QPainterPath stripe;
+    stripe.addRoundedRect(QRectF(r.left() + 0.5, r.top() + 0.5, 10, r.height() - 1), 6, 6);
+    QPainterPath keep;
+    keep.addRect(QRectF(r.left(), r.top(), 5, r.height()));
+    m_p.setPen(Qt::NoPen);
+    m_p.setBrush(tint);
+    m_p.drawPath(stripe.intersected(keep));
+
+    const QRectF textRect = r.adjusted(11, 3, -6, -3);
+    const qreal half = textRect.height() / 2;
+    text(QRectF(textRect.left(), textRect.top(), textRect.width(), half), shape.label,
+         font(kPodNameSize, true), notRunning ? m_style.mutedText : m_style.text,
+         Qt::AlignLeft | Qt::AlignVCenter, Qt::ElideMiddle);
+    text(QRectF(textRect.left(), textRect.top() + half, textRect.width(), half), shape.detail,
+         font(kPodDetailSize, false, true), host ? m_style.hostPodBorder : m_style.mutedText);
+}
+
+void Painter::paintInterface(const Shape &shape)
+{
+    const QRectF r = shape.rect;
+    QColor fillColour = m_style.interfaceFill, border = m_style.interfaceBorder;
+    if (shape.kind == ShapeKind::Bridge) {
+        fillColour = m_style.bridgeFill;
+        border = m_style.bridgeBorder;
+    } else if (shape.kind == ShapeKind::Tunnel) {
+        fillColour = m_style.tunnelFill;
+        border = m_style.tunnelBorder;
+    }
+    m_p.setPen(QPen(border, 1.6));
+    m_p.setBrush(fillColour);
+    m_p.drawRoundedRect(r.adjusted(0.8, 0.8, -0.8, -0.8), 7, 7);
+    if (!readable(kInterfaceDetailSize))
+        return;
+    const QStringList lines = shape.detail.split(u'\n', Qt::SkipEmptyParts);
+    const QRectF inner = r.adjusted(9, 4, -8, -4);
+    const qreal nameHeight = kInterfaceNameSize * 1.3;
+    text(QRectF(inner.left(), inner.top(), inner.width(), nameHeight), shape.label,
+         font(kInterfaceNameSize, true, true), m_style.darkMode ? border.lighter(130)
+                                                              : border.darker(135));
+    qreal y = inner.top() + nameHeight;
+    const qreal lineHeight = kInterfaceDetailSize * 1.3;
+    for (const QString &line : lines) {
+        if (y + lineHeight > inner.bottom() + 2)
+            break;
+        text(QRectF(inner.left(), y, inner.width(), lineHeight), line,
+             font(kInterfaceDetailSize, false, true), m_style.mutedText);
+        y += lineHeight;
+    }
+}
+
+void Painter::paintVeth(const Shape &shape)
+{
+    const QRectF r = shape.rect;
+    m_p.setPen(QPen(m_style.vethBorder, 1.0));
+    m_p.setBrush(m_style.vethFill);
+    m_p.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+    if (!readable(kVethSize + 1))
+        return;
+    const QString caption = shape.detail.isEmpty()
+                                ? shape.label
+                                : shape.label + QStringLiteral(" ↔ ") + shape.detail;
+    text(r.adjusted(4, 0, -4, 0), caption, font(kVethSize, false, true),
+         m_style.darkMode ? m_style.vethBorder.lighter(140) : m_style.vethBorder.darker(140),
+         Qt::AlignCenter, Qt::ElideMiddle);
+}
+
+void Painter::paintService(const Shape &shape)
+{
+    const QRectF r = shape.rect;
+    m_p.setPen(QPen(m_style.serviceBorder, 1.4));
+    m_p.setBrush(m_style.serviceFill);
+    m_p.drawRoundedRect(r.adjusted(0.7, 0.7, -0.7, -0.7), 8, 8);
+    if (!readable(kServiceDetailSize))
+        return;
+    const QRectF inner = r.adjusted(11, 5, -9, -5);
+    const qreal nameHeight = kServiceNameSize * 1.4;
+    text(QRectF(inner.left(), inner.top(), inner.width(), nameHeight), shape.label,
+         font(kServiceNameSize, true),
+         m_style.darkMode ? m_style.serviceBorder.lighter(140) : m_style.serviceBorder.darker(130));
+    const QStringList lines = shape.detail.split(u'\n');
+    qreal y = inner.top() + nameHeight;
+    const qreal lineHeight = kServiceDetailSize * 1.42;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (y + lineHeight > inner.bottom() + 3)
+            break;
+        const bool mono = i == 1 || i == 2; // ports, DNS name
+        QColor colour = i == 0 ? m_style.text : m_style.mutedText;
+        if (i == 3 && (shape.flags & EndpointsCapped))
+            colour = m_style.notReady;
+        text(QRectF(inner.left(), y, inner.width(), lineHeight), lines[i],
+             font(kServiceDetailSize, false, mono), colour, Qt::AlignLeft | Qt::AlignVCenter,
+             i == 2 ? Qt::ElideMiddle : Qt::ElideRight);
+        y += lineHeight;
+    }
+}
+
+void Painter::paintUnderlay(const Shape &shape)
+{
+    const QRectF r = shape.rect;
+    const qreal radius = std::min(r.width(), r.height()) / 2;
+    m_p.setPen(Qt::NoPen);
+    m_p.setBrush(m_style.underlay);
+    m_p.drawRoundedRect(r, radius, radius);
+    if (shape.label.isEmpty() || !readable(11))
+        return;
+    const QString caption = shape.detail.isEmpty()
+                                ? shape.label
+                                : shape.label + QStringLiteral("  ·  ") + shape.detail;
+    text(r.adjusted(16, 0, -16, 0), caption, font(12, true), m_style.underlayText);
+}
+
+QPen Painter::edgePen(EdgeKind kind, bool emphasised) const
+{
+    QPen pen;
+    pen.setCapStyle(Qt::RoundCap);
+    pen.setJoinStyle(Qt::RoundJoin);
+    switch (kind) {
+    case EdgeKind::PodToVeth:
+    case EdgeKind::VethToBridge:
+        pen.setColor(m_style.vethBorder);
+        pen.setWidthF(hairline(1.3));
+        break;
+    case EdgeKind::HostNetwork:
+        // Solid: dashes of overlapping runs would beat against each other.
+        pen.setColor(m_style.hostPodBorder);
+        pen.setWidthF(hairline(1.3));
+        break;
+    case EdgeKind::Overlay:
+        pen.setColor(m_style.tunnelBorder);
+        pen.setWidthF(hairline(2.4));
+        pen.setDashPattern({6, 3});
+        break;
+    case EdgeKind::Underlay:
+        pen.setColor(m_style.underlay);
+        pen.setWidthF(hairline(3.0));
+        break;
+    case EdgeKind::ServiceEndpoint: {
+        QColor c = m_style.endpointEdge;
+        if (!emphasised)
+            c.setAlphaF(m_style.darkMode ? 0.45 : 0.38);
+        pen.setColor(c);
+        pen.setWidthF(hairline(1.2));
+        break;
+    }
+    }
+    if (emphasised) {
+        pen.setColor(m_style.selection);
+        pen.setWidthF(pen.widthF() + 1.2);
+    }
+    return pen;
+}
+
+void Painter::paintEdge(const Edge &edge, bool emphasised)
+{
+    const bool wiring = edge.kind == EdgeKind::PodToVeth || edge.kind == EdgeKind::VethToBridge
+                        || edge.kind == EdgeKind::HostNetwork;
+    if (wiring && m_scale < kWiringScale && !emphasised)
+        return;
+    m_p.setPen(edgePen(edge.kind, emphasised));
+    m_p.setBrush(Qt::NoBrush);
+    m_p.drawPolyline(edge.path);
+    if (edge.kind == EdgeKind::ServiceEndpoint) {
+        m_p.setPen(Qt::NoPen);
+        m_p.setBrush(emphasised ? m_style.selection : m_style.endpointEdge);
+        const qreal d = hairline(2.6);
+        m_p.drawEllipse(edge.path.last(), d, d);
+    }
+    if (!edge.label.isEmpty() && readable(kEdgeLabelSize)) {
+        const QFont f = font(kEdgeLabelSize, true);
+        const QFontMetricsF metrics(f, m_p.device());
+        const QRectF slot = edgeLabelRect(edge);
+        const qreal width = std::min(slot.width(), metrics.horizontalAdvance(edge.label) + 14);
+        const QRectF box(slot.center().x() - width / 2, slot.top() + 1, width, slot.height() - 3);
+        m_p.setPen(QPen(m_style.tunnelBorder, 1.0));
+        m_p.setBrush(m_style.background);
+        m_p.drawRoundedRect(box, box.height() / 2, box.height() / 2);
+        text(box.adjusted(6, 0, -6, 0), edge.label, f, m_style.tunnelBorder, Qt::AlignCenter);
+    }
+}
+
+void Painter::paintHighlights(const QList<qsizetype> &shapes)
+{
+    if (m_highlight.matches.isEmpty() && m_highlight.selected < 0)
+        return;
+    const auto &all = m_scene.shapes();
+    if (!m_highlight.matches.isEmpty()) {
+        QColor glow = m_style.searchHit;
+        glow.setAlphaF(0.28);
+        for (qsizetype i : shapes) {
+            if (!m_highlight.matches.contains(i))
+                continue;
+            const QRectF r = all[i].rect.adjusted(-3, -3, 3, 3);
+            m_p.setPen(QPen(m_style.searchHit, hairline(2.5)));
+            m_p.setBrush(glow);
+            m_p.drawRoundedRect(r, 7, 7);
+        }
+    }
+    const qsizetype selected = m_highlight.selected;
+    if (selected >= 0 && selected < all.size() && shapes.contains(selected)) {
+        const QRectF r = all[selected].rect.adjusted(-4, -4, 4, 4);
+        m_p.setPen(QPen(m_style.selection, hairline(3.0)));
+        m_p.setBrush(Qt::NoBrush);
+        m_p.drawRoundedRect(r, 8, 8);
+    }
+}
+
+} // namespace
+
+DiagramStyle DiagramStyle::light()
+{
+    DiagramStyle s;
+    s.darkMode = false;
+    s.background = QColor(0xf6, 0xf7, 0xf9);
+    s.text = QColor(0x1f, 0x29, 0x37);
+    s.mutedText = QColor(0x55, 0x60, 0x6e);
+    s.nodeFill = QColor(0xff, 0xff, 0xff);
+    s.nodeHeader = QColor(0xee, 0xf2, 0xf7);
+    s.nodeBorder = QColor(0xb8, 0xc2, 0xcf);
+    s.controlPlaneHeader = QColor(0xe6, 0xea, 0xf8);
+    s.ready = QColor(0x2e, 0x9d, 0x5b);
+    s.notReady = QColor(0xd3, 0x2f, 0x2f);
+    s.hostPodFill = QColor(0xff, 0xf6, 0xe0);
+    s.hostPodBorder = QColor(0xb2, 0x6a, 0x00);
+    s.vethFill = QColor(0xec, 0xee, 0xfb);
+    s.vethBorder = QColor(0x5c, 0x6b, 0xc0);
+    s.bridgeFill = QColor(0xe0, 0xf4, 0xf1);
+    s.bridgeBorder = QColor(0x00, 0x89, 0x7b);
+    s.tunnelFill = QColor(0xff, 0xf0, 0xe0);
+    s.tunnelBorder = QColor(0xe6, 0x5c, 0x00);
+    s.interfaceFill = QColor(0xe3, 0xf0, 0xfd);
+    s.interfaceBorder = QColor(0x15, 0x65, 0xc0);
+    s.serviceFill = QColor(0xf6, 0xec, 0xfa);
+    s.serviceBorder = QColor(0x7b, 0x1f, 0xa2);
+    s.underlay = QColor(0x34, 0x5b, 0x8c);
+    s.underlayText = QColor(0xff, 0xff, 0xff);
+    s.endpointEdge = QColor(0x8e, 0x24, 0xaa);
+    s.selection = QColor(0x29, 0x62, 0xff);
+    s.searchHit = QColor(0xf5, 0xa6, 0x00);
+    s.fontFamilies = {QStringLiteral("Inter"), QStringLiteral("Noto Sans"),
+                      QStringLiteral("Segoe UI"), QStringLiteral("Helvetica Neue"),
+                      QStringLiteral("DejaVu Sans"), QStringLiteral("Arial")};
+    s.monoFontFamilies = {QStringLiteral("JetBrains Mono"), QStringLiteral("DejaVu Sans Mono"),
+                          QStringLiteral("Noto Sans Mono"), QStringLiteral("Consolas"),
+                          QStringLiteral("Menlo"), QStringLiteral("Courier New")};
+    return s;
+}
+
+DiagramStyle DiagramStyle::dark()
+{
+    DiagramStyle s = light();
+    s.darkMode = true;
+    s.background = QColor(0x1b, 0x1e, 0x24);
+    s.text = QColor(0xe6, 0xe9, 0xef);
+    s.mutedText = QColor(0xa3, 0xab, 0xb8);
+    s.nodeFill = QColor(0x25, 0x29, 0x31);
+    s.nodeHeader = QColor(0x2d, 0x33, 0x3d);
+    s.nodeBorder = QColor(0x4a, 0x53, 0x61);
+    s.controlPlaneHeader = QColor(0x30, 0x35, 0x4a);
+    s.ready = QColor(0x4c, 0xc3, 0x7e);
+    s.notReady = QColor(0xff, 0x6b, 0x6b);
+    s.hostPodFill = QColor(0x3d, 0x31, 0x1a);
+    s.hostPodBorder = QColor(0xf0, 0xa8, 0x3c);
+    s.vethFill = QColor(0x2c, 0x31, 0x4d);
+    s.vethBorder = QColor(0x8f, 0x9b, 0xe8);
+    s.bridgeFill = QColor(0x17, 0x3a, 0x36);
+    s.bridgeBorder = QColor(0x3f, 0xc1, 0xae);
+    s.tunnelFill = QColor(0x43, 0x2c, 0x18);
+    s.tunnelBorder = QColor(0xff, 0x98, 0x3d);
+    s.interfaceFill = QColor(0x1a, 0x31, 0x4c);
+    s.interfaceBorder = QColor(0x6a, 0xaf, 0xf5);
+    s.serviceFill = QColor(0x35, 0x22, 0x3e);
+    s.serviceBorder = QColor(0xce, 0x8c, 0xe8);
+    s.underlay = QColor(0x4f, 0x7d, 0xb8);
+    s.underlayText = QColor(0xff, 0xff, 0xff);
+    s.endpointEdge = QColor(0xd0, 0x8a, 0xf0);
+    s.selection = QColor(0x5c, 0x8d, 0xff);
+    s.searchHit = QColor(0xff, 0xc1, 0x2e);
+    return s;
+}
+
+QColor DiagramStyle::namespaceAccent(const QString &namespaceName) const
+{
+    const qreal hue = namespaceHue(namespaceName) / 360.0;
+    return darkMode ? QColor::fromHslF(hue, 0.62, 0.66) : QColor::fromHslF(hue, 0.58, 0.42);
+}
+
+QColor DiagramStyle::namespaceFill(const QString &namespaceName) const
+{
+    const qreal hue = namespaceHue(namespaceName) / 360.0;
+    return darkMode ? QColor::fromHslF(hue, 0.32, 0.22) : QColor::fromHslF(hue, 0.70, 0.95);
+}
+
+void paintScene(QPainter &painter, const TopologyScene &scene, const QRectF &exposed, qreal scale,
+                const DiagramStyle &style, const Highlight &highlight)
+{
+    Painter(painter, scene, scale, style, highlight).paint(exposed);
+}
+
+} // namespace cartograph::diagram
