@@ -125,6 +125,7 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
         QStringList haystack{ds.name};
         haystack += ds.containerNames;
         haystack += ds.images;
+        // Every signature is checked: one DaemonSet may carry calico-node and flannel (Canal).
         for (const auto &signature : kSignatures) {
             const QStringView needle(signature.needle);
             bool hit = false;
@@ -140,12 +141,14 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
                 sawCalico = true;
             if (signature.plugin == CniPlugin::Flannel)
                 sawFlannel = true;
-            if (result.plugin == CniPlugin::Unknown || signature.plugin == CniPlugin::Canal)
-                result.plugin = signature.plugin;
-            result.evidence.append(
+            if (result.plugin == CniPlugin::Unknown || signature.plugin == CniPlugin::Canal
+                || (signature.plugin == CniPlugin::Cilium && result.plugin == CniPlugin::Flannel))
+                result.plugin = signature.plugin; // Cilium chained on Flannel enforces policy
+            const QString evidence =
                 QCoreApplication::translate("cartograph::CniDetection", "DaemonSet %1 (%2)")
-                    .arg(ds.qualifiedName(), ds.images.join(QStringLiteral(", "))));
-            break;
+                    .arg(ds.qualifiedName(), ds.images.join(QStringLiteral(", ")));
+            if (!result.evidence.contains(evidence))
+                result.evidence.append(evidence);
         }
     }
     // Calico and Flannel installed side by side is Canal whatever the DaemonSets are called.
@@ -200,6 +203,15 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
     if (result.plugin != CniPlugin::Unknown) {
         result.enforcementKnown = true;
         result.enforcesNetworkPolicy = enforces(result.plugin);
+    }
+    // Node facts without any tunnel device mean routed pod traffic (Calico BGP, host-gw).
+    if (result.overlay == OverlayMode::Unknown && !snapshot.nodeNetworks.isEmpty()) {
+        bool anyInterfaces = false;
+        for (const NodeNetwork &network : snapshot.nodeNetworks)
+            anyInterfaces |= !network.interfaces.isEmpty();
+        if (anyInterfaces)
+            result.overlay = result.plugin == CniPlugin::Flannel ? OverlayMode::HostGw
+                                                                 : OverlayMode::None;
     }
     // Without node facts, fall back on each CNI's default encapsulation.
     if (result.overlay == OverlayMode::Unknown) {

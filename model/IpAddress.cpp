@@ -29,7 +29,8 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text)
 {
     // inet_pton wants a NUL-terminated string; addresses are short, keep it on the stack.
     char buffer[64];
-    if (text.empty() || text.size() >= sizeof buffer)
+    // inet_pton stops at a NUL; "1.2.3.4\0junk" must not pass as 1.2.3.4.
+    if (text.empty() || text.size() >= sizeof buffer || text.find('\0') != std::string_view::npos)
         return std::nullopt;
     std::memcpy(buffer, text.data(), text.size());
     buffer[text.size()] = '\0';
@@ -133,11 +134,15 @@ std::optional<Cidr> Cidr::parse(QStringView text, bool allowBare)
     const QStringView lengthText = text.mid(slash + 1);
     if (lengthText.isEmpty() || lengthText.size() > 3)
         return std::nullopt;
+    // ASCII digits only (QChar::isDigit also accepts Arabic-Indic and fullwidth digits), and no
+    // leading zeros, as Go's net.ParseCIDR that Kubernetes validates with.
+    if (lengthText.size() > 1 && lengthText[0] == u'0')
+        return std::nullopt;
     int length = 0;
     for (QChar c : lengthText) {
-        if (!c.isDigit())
+        if (c.unicode() < u'0' || c.unicode() > u'9')
             return std::nullopt;
-        length = length * 10 + c.digitValue();
+        length = length * 10 + (c.unicode() - u'0');
     }
     if (length > address->bitWidth())
         return std::nullopt;

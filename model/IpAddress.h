@@ -41,11 +41,12 @@ public:
     QString toString() const;
 
     friend bool operator==(const IpAddress &, const IpAddress &) = default;
+    // Family first (all IPv4 before all IPv6), then numeric order.
     friend std::strong_ordering operator<=>(const IpAddress &, const IpAddress &) = default;
 
 private:
-    std::array<std::uint8_t, 16> m_bytes{};
     Family m_family = Family::None;
+    std::array<std::uint8_t, 16> m_bytes{};
 };
 
 size_t qHash(const IpAddress &address, size_t seed = 0) noexcept;

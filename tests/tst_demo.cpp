@@ -101,11 +101,12 @@ QString toText(const QList<int> &value)
 
 } // namespace
 
-// QCOMPARE whose failure names the object (node, pod, service …) being checked.
+// QCOMPARE whose failure names the object (node, pod, service …) being checked. The values are
+// copied: `actual` may name a member of a temporary (node.podCidrs.value(0).network()).
 #define COMPARE_ON(what, actual, expected)                                                         \
     do {                                                                                           \
-        const auto &actualValue_ = (actual);                                                       \
-        const auto &expectedValue_ = (expected);                                                   \
+        const auto actualValue_ = (actual);                                                        \
+        const auto expectedValue_ = (expected);                                                    \
         QVERIFY2(actualValue_ == expectedValue_,                                                   \
                  qPrintable(QString(what) + u": " + QStringLiteral(#actual) + u" is " +            \
                             toText(actualValue_) + u", expected " + toText(expectedValue_)));      \
