@@ -209,9 +209,14 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
         bool anyInterfaces = false;
         for (const NodeNetwork &network : snapshot.nodeNetworks)
             anyInterfaces |= !network.interfaces.isEmpty();
-        if (anyInterfaces)
+        if (anyInterfaces) {
             result.overlay = result.plugin == CniPlugin::Flannel ? OverlayMode::HostGw
                                                                  : OverlayMode::None;
+            result.evidence.append(QCoreApplication::translate(
+                                       "cartograph::CniDetection",
+                                       "no tunnel device on the %n node(s) with interface facts",
+                                       nullptr, int(snapshot.nodeNetworks.size())));
+        }
     }
     // Without node facts, fall back on each CNI's default encapsulation.
     if (result.overlay == OverlayMode::Unknown) {
