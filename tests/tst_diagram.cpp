@@ -221,6 +221,7 @@ private slots:
     void podsInsideTheirNodeWithoutOverlap();
     void nodeHeaderShowsStatus();
     void nodeWithoutNodeNetwork();
+    void degenerateSnapshots();
     void spatialQueries();
     void findByIpAndName();
     void shapeForModelObjects();
@@ -630,6 +631,42 @@ void TestDiagram::nodeWithoutNodeNetwork()
     QCOMPARE(box.kind, ShapeKind::Node);
     QVERIFY(box.flags & UnscheduledBox);
     QCOMPARE(box.modelKind, ModelKind::None);
+}
+
+void TestDiagram::degenerateSnapshots()
+{
+    // Nothing at all: a title, no shapes, queries answer empty, painting does not crash.
+    const TopologyScene empty = TopologyScene::layout(ClusterSnapshot());
+    QVERIFY(empty.shapes().isEmpty());
+    QVERIFY(empty.shapesIn(empty.bounds()).isEmpty());
+    QCOMPARE(empty.shapeAt(QPointF(10, 10)), -1);
+    QVERIFY(empty.title().contains(QStringLiteral("0 node")));
+    QImage image(200, 100, QImage::Format_ARGB32_Premultiplied);
+    QPainter painter(&image);
+    paintScene(painter, empty, QRectF(0, 0, 200, 100), 1.0);
+    painter.end();
+
+    // Services and pods but no nodes: pods go to the box of pods without a node.
+    ClusterSnapshot noNodes = m_flannel;
+    noNodes.nodes.clear();
+    const TopologyScene sc = TopologyScene::layout(noNodes);
+    const QList<qsizetype> boxes = shapesOfKind(sc, {ShapeKind::Node});
+    QCOMPARE(boxes.size(), 1);
+    QVERIFY(sc.shapes()[boxes.first()].flags & UnscheduledBox);
+    QCOMPARE(shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod}).size(),
+             noNodes.pods.size());
+    QCOMPARE(shapesOfKind(sc, {ShapeKind::Service}).size(), noNodes.services.size());
+    QVERIFY(edgesOfKind(sc, EdgeKind::Overlay).isEmpty());
+    QVERIFY(edgesOfKind(sc, EdgeKind::Underlay).isEmpty());
+    QVERIFY(!edgesOfKind(sc, EdgeKind::ServiceEndpoint).isEmpty());
+
+    // Services only.
+    ClusterSnapshot servicesOnly;
+    servicesOnly.services = m_calico.services;
+    const TopologyScene services = TopologyScene::layout(servicesOnly);
+    QCOMPARE(services.shapes().size() - shapesOfKind(services, {ShapeKind::Namespace}).size(),
+             servicesOnly.services.size());
+    QVERIFY(services.edges().isEmpty());
 }
 
 void TestDiagram::spatialQueries()

@@ -120,6 +120,7 @@ private slots:
     void calicoDemoIsLaidOut();
     void flannelDemoFromMenu();
     void staleLoadIsDropped();
+    void closingWhileLoadingIsSafe();
     void searchByIpFindsObject_data();
     void searchByIpFindsObject();
     void searchByNameCyclesThroughMatches();
@@ -135,6 +136,7 @@ private slots:
     void exportFailureIsReported();
     void screenshotWritesPng();
     void themeSwitchesDiagramStyle();
+    void windowStateIsPersisted();
     void settingsStoreEnumsAsNames();
     void launchOptions_data();
     void launchOptions();
@@ -172,12 +174,13 @@ void TestGui::calicoDemoIsLaidOut()
                                          QStringLiteral("kube-apiserver-control-plane"));
     QVERIFY(apiServer >= 0);
     QCOMPARE(scene.shapes().at(apiServer).kind, ShapeKind::HostNetworkPod);
-    const qsizetype frontEnd = podShape(cluster, QStringLiteral("sock-shop"),
-                                        QStringLiteral("front-end-"));
+    const qsizetype frontEnd =
+        podShape(cluster, QStringLiteral("sock-shop"), QStringLiteral("front-end-"));
     QVERIFY(frontEnd >= 0);
     QCOMPARE(scene.shapes().at(frontEnd).kind, ShapeKind::Pod);
-    for (const auto &[ns, name] : {std::pair{QStringLiteral("kube-system"), QStringLiteral("kube-dns")},
-                                   std::pair{QStringLiteral("sock-shop"), QStringLiteral("front-end")}}) {
+    for (const auto &[ns, name] :
+         {std::pair{QStringLiteral("kube-system"), QStringLiteral("kube-dns")},
+          std::pair{QStringLiteral("sock-shop"), QStringLiteral("front-end")}}) {
         const qsizetype service = serviceShape(cluster, ns, name);
         QVERIFY2(service >= 0, qPrintable(name));
         QCOMPARE(scene.shapes().at(service).kind, ShapeKind::Service);
@@ -227,7 +230,28 @@ void TestGui::staleLoadIsDropped()
     QTest::qWait(300); // a late Flannel result must not replace what is shown
     QCOMPARE(loaded.count(), 1);
     QVERIFY(window.cluster().sourceName.contains(QStringLiteral("Calico")));
-    QVERIFY(shapeWithLabel(*window.cluster().scene, ShapeKind::Tunnel, QStringLiteral("flannel.1")) < 0);
+    QVERIFY(shapeWithLabel(*window.cluster().scene, ShapeKind::Tunnel,
+                           QStringLiteral("flannel.1")) < 0);
+}
+
+void TestGui::closingWhileLoadingIsSafe()
+{
+    // The worker finishes after the window is gone: its result must simply be dropped.
+    auto window = std::make_unique<MainWindow>(testOptions());
+    window->openDemo(DemoFlavour::CalicoIpIp);
+    QVERIFY(window->isLoading());
+    window.reset();
+    QTest::qWait(500);
+
+    MainWindow second(testOptions());
+    const QString path = m_dir.filePath(QStringLiteral("saved-after-close.json"));
+    QVERIFY(loadAndWait(second, [&] { second.openDemo(DemoFlavour::FlannelVxlan); }));
+    {
+        MainWindow third(testOptions());
+        QVERIFY(loadAndWait(third, [&] { third.openDemo(DemoFlavour::FlannelVxlan); }));
+        third.saveSnapshotTo(path); // closed before the save reports back
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path), LoadTimeout);
 }
 
 void TestGui::searchByIpFindsObject_data()
@@ -236,12 +260,12 @@ void TestGui::searchByIpFindsObject_data()
     QTest::addColumn<int>("kind"); // ModelKind
     QTest::addColumn<QString>("name");
 
-    QTest::newRow("service ClusterIP") << QStringLiteral("10.96.0.10") << int(ModelKind::Service)
-                                       << QStringLiteral("kube-dns");
+    QTest::newRow("service ClusterIP")
+        << QStringLiteral("10.96.0.10") << int(ModelKind::Service) << QStringLiteral("kube-dns");
     QTest::newRow("pod IP") << QStringLiteral("10.244.1.6") << int(ModelKind::Pod)
                             << QStringLiteral("front-end-");
-    QTest::newRow("node InternalIP") << QStringLiteral("192.168.56.11") << int(ModelKind::Node)
-                                     << QStringLiteral("worker-1");
+    QTest::newRow("node InternalIP")
+        << QStringLiteral("192.168.56.11") << int(ModelKind::Node) << QStringLiteral("worker-1");
 }
 
 void TestGui::searchByIpFindsObject()
@@ -278,7 +302,8 @@ void TestGui::searchByIpFindsObject()
     QTRY_VERIFY(!window.searchResults().isEmpty());
     QCOMPARE(window.searchResults().constFirst(), expected);
     QVERIFY(window.topologyView()->searchMatches().contains(expected));
-    QVERIFY2(window.searchStatus().contains(QStringLiteral("match")), qPrintable(window.searchStatus()));
+    QVERIFY2(window.searchStatus().contains(QStringLiteral("match")),
+             qPrintable(window.searchStatus()));
 
     QTest::keyClick(field, Qt::Key_Return);
     QCOMPARE(window.topologyView()->selectedShape(), expected);
@@ -323,7 +348,8 @@ void TestGui::clickSelectsPodInInspector()
     TopologyView *view = window.topologyView();
     QVERIFY(view->isFitToWindow());
 
-    const qsizetype pod = podShape(cluster, QStringLiteral("sock-shop"), QStringLiteral("front-end-"));
+    const qsizetype pod =
+        podShape(cluster, QStringLiteral("sock-shop"), QStringLiteral("front-end-"));
     QVERIFY(pod >= 0);
     const diagram::Shape &shape = cluster.scene->shapes().at(pod);
     const QPoint centre = view->mapFromScene(shape.rect.center()).toPoint();
@@ -343,8 +369,9 @@ void TestGui::clickSelectsPodInInspector()
     // A host-network static pod: no own IP, and the inspector says where it comes from.
     const qsizetype apiServer = podShape(cluster, QStringLiteral("kube-system"),
                                          QStringLiteral("kube-apiserver-control-plane"));
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
-                      view->mapFromScene(cluster.scene->shapes().at(apiServer).rect.center()).toPoint());
+    QTest::mouseClick(
+        view->viewport(), Qt::LeftButton, {},
+        view->mapFromScene(cluster.scene->shapes().at(apiServer).rect.center()).toPoint());
     QCOMPARE(view->selectedShape(), apiServer);
     const QString apiDetails = window.inspector()->toPlainText();
     QVERIFY2(apiDetails.contains(QStringLiteral("Host network: Yes")), qPrintable(apiDetails));
@@ -364,8 +391,8 @@ void TestGui::doubleClickZoomsToPod()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
     TopologyView *view = window.topologyView();
-    const qsizetype pod = podShape(window.cluster(), QStringLiteral("sock-shop"),
-                                   QStringLiteral("payment-"));
+    const qsizetype pod =
+        podShape(window.cluster(), QStringLiteral("sock-shop"), QStringLiteral("payment-"));
     const QRectF rect = window.cluster().scene->shapes().at(pod).rect;
     const qreal before = view->zoom();
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {},
@@ -418,24 +445,34 @@ void TestGui::inspectorShowsNodeServiceAndInterface()
     TopologyView *view = window.topologyView();
     InspectorPanel *inspector = window.inspector();
 
-    const qsizetype worker = cluster.scene->shapeFor(ModelKind::Node,
-                                                     cluster.snapshot->findNode(u"worker-1"));
+    const qsizetype worker =
+        cluster.scene->shapeFor(ModelKind::Node, cluster.snapshot->findNode(u"worker-1"));
     view->setSelectedShape(worker);
     QCOMPARE(inspector->title(), QStringLiteral("worker-1"));
     QString text = inspector->toPlainText();
-    for (const QString &expected : {QStringLiteral("Pod CIDR"), QStringLiteral("InternalIP"),
-                                    QStringLiteral("flannel.1"), QStringLiteral("cni0"),
-                                    QStringLiteral("Ready"), QStringLiteral("Kubelet")})
+    for (const QString &expected :
+         {QStringLiteral("Pod CIDR"), QStringLiteral("InternalIP"), QStringLiteral("flannel.1"),
+          QStringLiteral("cni0"), QStringLiteral("Ready"), QStringLiteral("Kubelet")})
         QVERIFY2(text.contains(expected), qPrintable(expected + u'\n' + text));
 
-    view->setSelectedShape(serviceShape(cluster, QStringLiteral("kube-system"), QStringLiteral("kube-dns")));
+    // The node's interface rows link to the interface shapes drawn inside that node.
+    const QList<QTreeWidgetItem *> tunnelRows = inspector->tree()->findItems(
+        QStringLiteral("flannel.1"), Qt::MatchExactly | Qt::MatchRecursive, 0);
+    QCOMPARE(tunnelRows.size(), 1);
+    emit inspector->tree()->itemActivated(tunnelRows.constFirst(), 1);
+    QCOMPARE(cluster.scene->shapes().at(view->selectedShape()).label, QStringLiteral("flannel.1"));
+    QCOMPARE(cluster.scene->shapes().at(view->selectedShape()).parent, worker);
+    view->setSelectedShape(
+        serviceShape(cluster, QStringLiteral("kube-system"), QStringLiteral("kube-dns")));
     text = inspector->toPlainText();
-    QVERIFY2(text.contains(QStringLiteral("kube-dns.kube-system.svc.cluster.local")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("kube-dns.kube-system.svc.cluster.local")),
+             qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("10.96.0.10")));
     QVERIFY(text.contains(QStringLiteral("coredns-")));
     QVERIFY(text.contains(QStringLiteral("/UDP")));
 
-    const qsizetype tunnel = shapeWithLabel(*cluster.scene, ShapeKind::Tunnel, QStringLiteral("flannel.1"));
+    const qsizetype tunnel =
+        shapeWithLabel(*cluster.scene, ShapeKind::Tunnel, QStringLiteral("flannel.1"));
     view->setSelectedShape(tunnel);
     QCOMPARE(inspector->title(), QStringLiteral("flannel.1"));
     text = inspector->toPlainText();
@@ -443,7 +480,8 @@ void TestGui::inspectorShowsNodeServiceAndInterface()
     QVERIFY(text.contains(QStringLiteral("8472")));
 
     // Links: the backing pod rows of a service select that pod when activated.
-    view->setSelectedShape(serviceShape(cluster, QStringLiteral("sock-shop"), QStringLiteral("front-end")));
+    view->setSelectedShape(
+        serviceShape(cluster, QStringLiteral("sock-shop"), QStringLiteral("front-end")));
     QTreeWidgetItem *link = nullptr;
     const QList<QTreeWidgetItem *> rows = inspector->tree()->findItems(
         QStringLiteral("front-end-"), Qt::MatchStartsWith | Qt::MatchRecursive, 0);
@@ -465,8 +503,8 @@ void TestGui::corruptFileKeepsPreviousSnapshot()
     const auto snapshotBefore = window.cluster().snapshot;
     const auto sceneBefore = window.topologyView()->scene();
 
-    const QString corrupt = writeFile(m_dir, QStringLiteral("corrupt.json"),
-                                      R"({"kind": "List", "items": [ {)");
+    const QString corrupt =
+        writeFile(m_dir, QStringLiteral("corrupt.json"), R"({"kind": "List", "items": [ {)");
     QVERIFY(!corrupt.isEmpty());
     QSignalSpy failed(&window, &MainWindow::loadFailed);
     QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
@@ -474,7 +512,8 @@ void TestGui::corruptFileKeepsPreviousSnapshot()
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, LoadTimeout);
     QCOMPARE(loaded.count(), 0);
     QCOMPARE(reported.size(), 1);
-    QVERIFY2(reported.constFirst().contains(QStringLiteral("corrupt.json")), qPrintable(reported.constFirst()));
+    QVERIFY2(reported.constFirst().contains(QStringLiteral("corrupt.json")),
+             qPrintable(reported.constFirst()));
     QVERIFY(!window.lastError().isEmpty());
     QVERIFY(!window.isLoading());
 
@@ -493,8 +532,10 @@ void TestGui::corruptFileKeepsPreviousSnapshot()
 
 void TestGui::recentFilesArePersisted()
 {
-    const QString first = copyDemo(m_dir, DemoFlavour::FlannelVxlan, QStringLiteral("recent-a.json"));
-    const QString second = copyDemo(m_dir, DemoFlavour::CalicoIpIp, QStringLiteral("recent-b.json"));
+    const QString first =
+        copyDemo(m_dir, DemoFlavour::FlannelVxlan, QStringLiteral("recent-a.json"));
+    const QString second =
+        copyDemo(m_dir, DemoFlavour::CalicoIpIp, QStringLiteral("recent-b.json"));
     QVERIFY(!first.isEmpty() && !second.isEmpty());
     {
         MainWindow window(testOptions());
@@ -557,7 +598,8 @@ void TestGui::dropOpensFiles()
 
     QMimeData notFiles;
     notFiles.setText(QStringLiteral("just text"));
-    QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &notFiles, Qt::LeftButton, Qt::NoModifier);
+    QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &notFiles, Qt::LeftButton,
+                            Qt::NoModifier);
     refused.ignore();
     QApplication::sendEvent(&window, &refused);
     QVERIFY(!refused.isAccepted());
@@ -567,7 +609,8 @@ void TestGui::dropOpensFiles()
         QApplication::sendEvent(&window, &drop);
     }));
     QVERIFY(window.cluster().sourceName.contains(QStringLiteral("dropped.json")));
-    QVERIFY(shapeWithLabel(*window.cluster().scene, ShapeKind::Tunnel, QStringLiteral("flannel.1")) >= 0);
+    QVERIFY(shapeWithLabel(*window.cluster().scene, ShapeKind::Tunnel,
+                           QStringLiteral("flannel.1")) >= 0);
     QCOMPARE(window.recentFiles().value(0), path);
 }
 
@@ -606,7 +649,8 @@ void TestGui::exportFailureIsReported()
 {
     MainWindow window(testOptions());
     QStringList reported;
-    window.setErrorReporter([&reported](const QString &, const QString &message) { reported << message; });
+    window.setErrorReporter(
+        [&reported](const QString &, const QString &message) { reported << message; });
     QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
     const QString impossible = m_dir.filePath(QStringLiteral("no/such/dir/topology.svg"));
     window.exportDiagramTo(impossible, diagram::ExportFormat::Svg);
@@ -657,16 +701,38 @@ void TestGui::themeSwitchesDiagramStyle()
     QCOMPARE(Settings().theme(), Settings::Theme::System);
 }
 
+void TestGui::windowStateIsPersisted()
+{
+    {
+        MainWindow window; // persists by default
+        window.resize(1111, 777);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.close();
+    }
+    Settings settings;
+    QVERIFY(!settings.mainWindowGeometry().isEmpty());
+    QVERIFY(!settings.mainWindowState().isEmpty());
+    MainWindow restored;
+    QCOMPARE(restored.size(), QSize(1111, 777));
+
+    // The --screenshot window neither reads nor writes it.
+    MainWindow fresh(testOptions());
+    QVERIFY(fresh.size() != QSize(1111, 777));
+}
+
 void TestGui::settingsStoreEnumsAsNames()
 {
     Settings settings;
     settings.setTheme(Settings::Theme::Dark);
-    QCOMPARE(QSettings().value(QStringLiteral("Preferences/theme")).toString(), QStringLiteral("Dark"));
+    QCOMPARE(QSettings().value(QStringLiteral("Preferences/theme")).toString(),
+             QStringLiteral("Dark"));
     QSettings().setValue(QStringLiteral("Preferences/theme"), QStringLiteral("Purple"));
     QCOMPARE(Settings().theme(), Settings::Theme::System); // unknown names fall back
     // Window state lives apart from preferences.
     settings.setMainWindowState(QByteArray("state"));
-    QCOMPARE(QSettings().value(QStringLiteral("MainWindow/state")).toByteArray(), QByteArray("state"));
+    QCOMPARE(QSettings().value(QStringLiteral("MainWindow/state")).toByteArray(),
+             QByteArray("state"));
     QVERIFY(!QSettings().allKeys().contains(QStringLiteral("Preferences/state")));
 }
 
@@ -680,27 +746,37 @@ void TestGui::launchOptions_data()
     QTest::addColumn<QSize>("size");
 
     const QString app = QStringLiteral("cartograph");
-    QTest::newRow("nothing") << QStringList{app} << true << QStringList{} << -1 << QString() << QSize();
+    QTest::newRow("nothing") << QStringList{app} << true << QStringList{} << -1 << QString()
+                             << QSize();
     QTest::newRow("files") << QStringList{app, QStringLiteral("a.json"), QStringLiteral("b.yaml")}
-                           << true << QStringList{QStringLiteral("a.json"), QStringLiteral("b.yaml")}
-                           << -1 << QString() << QSize();
-    QTest::newRow("demo flannel") << QStringList{app, QStringLiteral("--demo"), QStringLiteral("flannel")}
+                           << true
+                           << QStringList{QStringLiteral("a.json"), QStringLiteral("b.yaml")} << -1
+                           << QString() << QSize();
+    QTest::newRow("demo flannel") << QStringList{app, QStringLiteral("--demo"),
+                                                 QStringLiteral("flannel")}
                                   << true << QStringList{} << int(DemoFlavour::FlannelVxlan)
                                   << QString() << QSize();
     QTest::newRow("demo calico, screenshot, size")
-        << QStringList{app, QStringLiteral("--demo=calico"), QStringLiteral("--screenshot"),
-                       QStringLiteral("/tmp/x.png"), QStringLiteral("--size"), QStringLiteral("1600x1000")}
+        << QStringList{app,
+                       QStringLiteral("--demo=calico"),
+                       QStringLiteral("--screenshot"),
+                       QStringLiteral("/tmp/x.png"),
+                       QStringLiteral("--size"),
+                       QStringLiteral("1600x1000")}
         << true << QStringList{} << int(DemoFlavour::CalicoIpIp) << QStringLiteral("/tmp/x.png")
         << QSize(1600, 1000);
-    QTest::newRow("unknown demo") << QStringList{app, QStringLiteral("--demo"), QStringLiteral("weave")}
+    QTest::newRow("unknown demo") << QStringList{app, QStringLiteral("--demo"),
+                                                 QStringLiteral("weave")}
                                   << false << QStringList{} << -1 << QString() << QSize();
     QTest::newRow("bad size") << QStringList{app, QStringLiteral("--size"), QStringLiteral("big")}
                               << false << QStringList{} << -1 << QString() << QSize();
-    QTest::newRow("tiny size") << QStringList{app, QStringLiteral("--size"), QStringLiteral("10x10")}
+    QTest::newRow("tiny size") << QStringList{app, QStringLiteral("--size"),
+                                              QStringLiteral("10x10")}
                                << false << QStringList{} << -1 << QString() << QSize();
-    QTest::newRow("demo and files") << QStringList{app, QStringLiteral("--demo"), QStringLiteral("calico"),
-                                                   QStringLiteral("a.json")}
-                                    << false << QStringList{} << -1 << QString() << QSize();
+    QTest::newRow("demo and files")
+        << QStringList{app, QStringLiteral("--demo"), QStringLiteral("calico"),
+                       QStringLiteral("a.json")}
+        << false << QStringList{} << -1 << QString() << QSize();
     QTest::newRow("unknown option") << QStringList{app, QStringLiteral("--frobnicate")} << false
                                     << QStringList{} << -1 << QString() << QSize();
 }
@@ -739,12 +815,14 @@ void TestGui::missingDisplay_data()
     const QStringList plain{QStringLiteral("cartograph")};
     QTest::newRow("nothing set") << QStringList{} << plain << true;
     QTest::newRow("X11") << QStringList{QStringLiteral("DISPLAY=:0")} << plain << false;
-    QTest::newRow("Wayland") << QStringList{QStringLiteral("WAYLAND_DISPLAY=wayland-0")} << plain << false;
-    QTest::newRow("explicit platform") << QStringList{QStringLiteral("QT_QPA_PLATFORM=offscreen")} << plain
-                                       << false;
+    QTest::newRow("Wayland") << QStringList{QStringLiteral("WAYLAND_DISPLAY=wayland-0")} << plain
+                             << false;
+    QTest::newRow("explicit platform")
+        << QStringList{QStringLiteral("QT_QPA_PLATFORM=offscreen")} << plain << false;
     QTest::newRow("-platform argument")
-        << QStringList{} << QStringList{QStringLiteral("cartograph"), QStringLiteral("-platform"),
-                                        QStringLiteral("offscreen")}
+        << QStringList{}
+        << QStringList{QStringLiteral("cartograph"), QStringLiteral("-platform"),
+                       QStringLiteral("offscreen")}
         << false;
     QTest::newRow("empty DISPLAY") << QStringList{QStringLiteral("DISPLAY=")} << plain << true;
 }

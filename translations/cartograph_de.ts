@@ -80,19 +80,19 @@
     </message>
     <message>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kopieren</translation>
     </message>
     <message>
         <source>Copy &amp;All</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Alles kopieren</translation>
     </message>
     <message>
         <source>No snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Snapshot</translation>
     </message>
     <message>
         <source>Nothing to inspect yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch nichts zu untersuchen</translation>
     </message>
     <message>
         <source>Open a snapshot (File ▸ Open…, or drop kubectl JSON/YAML files on the window) or one of the demo clusters.</source>
@@ -121,7 +121,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Cluster overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster-Überblick</translation>
     </message>
     <message>
         <source>Click a node, pod, service or interface in the diagram to see its details; double-click to zoom to it.</source>
@@ -129,7 +129,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Network</source>
-        <translation type="unfinished"></translation>
+        <translation>Netzwerk</translation>
     </message>
     <message>
         <source>CNI plugin</source>
@@ -160,20 +160,16 @@ Double-click to show it in the diagram</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Evidence</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Cluster domain</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Objects</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekte</translation>
     </message>
     <message>
         <source>Nodes</source>
-        <translation type="unfinished"></translation>
+        <translation>Nodes</translation>
     </message>
     <message>
         <source>%1 (%2 ready)</source>
@@ -208,16 +204,12 @@ Double-click to show it in the diagram</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Node network reports</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Ready</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
     <message>
         <source>NotReady</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht bereit</translation>
     </message>
     <message>
         <source>…</source>
@@ -229,7 +221,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot</translation>
     </message>
     <message>
         <source>Source</source>
@@ -241,10 +233,6 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Load time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 ms read, %2 ms layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -261,7 +249,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>True</source>
@@ -289,7 +277,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Yes</source>
-        <translation type="unfinished"></translation>
+        <translation>Ja</translation>
     </message>
     <message>
         <source>Roles</source>
@@ -297,7 +285,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>Adressen</translation>
     </message>
     <message>
         <source>Pod CIDR</source>
@@ -309,7 +297,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>System</translation>
     </message>
     <message>
         <source>Kubelet</source>
@@ -357,7 +345,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Interfaces</source>
-        <translation type="unfinished"></translation>
+        <translation>Schnittstellen</translation>
     </message>
     <message>
         <source>port of %1</source>
@@ -373,7 +361,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Routes</source>
-        <translation type="unfinished"></translation>
+        <translation>Routen</translation>
     </message>
     <message>
         <source>default</source>
@@ -405,15 +393,11 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Pods (%1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> (host network)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pods (%1)</translation>
     </message>
     <message>
         <source>Labels</source>
-        <translation type="unfinished"></translation>
+        <translation>Labels</translation>
     </message>
     <message>
         <source>Static pod</source>
@@ -441,7 +425,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>No</source>
-        <translation type="unfinished"></translation>
+        <translation>Nein</translation>
     </message>
     <message>
         <source>Owner</source>
@@ -505,7 +489,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Containers (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Container (%1)</translation>
     </message>
     <message>
         <source>%1 (init)</source>
@@ -541,7 +525,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>%1 does not enforce NetworkPolicy</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 setzt NetworkPolicy nicht durch</translation>
     </message>
     <message>
         <source>Service · %1 · %2</source>
@@ -589,7 +573,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Ports</source>
-        <translation type="unfinished"></translation>
+        <translation>Ports</translation>
     </message>
     <message>
         <source>%1/%2 → target port %3</source>
@@ -601,7 +585,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Selector</source>
-        <translation type="unfinished"></translation>
+        <translation>Selektor</translation>
     </message>
     <message>
         <source>None</source>
@@ -621,7 +605,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Backing pods (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugehörige Pods (%1)</translation>
     </message>
     <message>
         <source> on %1</source>
@@ -633,7 +617,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Endpoints</source>
-        <translation type="unfinished"></translation>
+        <translation>Endpunkte</translation>
     </message>
     <message>
         <source>ready</source>
@@ -705,7 +689,7 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Tunnel</source>
-        <translation type="unfinished"></translation>
+        <translation>Tunnel</translation>
     </message>
     <message>
         <source>VNI</source>
@@ -733,11 +717,11 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source>Bridge ports</source>
-        <translation type="unfinished"></translation>
+        <translation>Bridge-Ports</translation>
     </message>
     <message>
         <source>Routes via this device</source>
-        <translation type="unfinished"></translation>
+        <translation>Routen über dieses Gerät</translation>
     </message>
     <message>
         <source>direct</source>
@@ -745,6 +729,30 @@ Double-click to show it in the diagram</source>
     </message>
     <message>
         <source> onlink</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detected from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 to read, %2 to lay out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · host network · %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -758,7 +766,7 @@ Open kubectl output with File ▸ Open… (Ctrl+O), drop JSON or YAML files here
     </message>
     <message>
         <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ö&amp;ffnen …</translation>
     </message>
     <message>
         <source>Open one or more snapshot files (kubectl JSON or YAML)</source>
@@ -770,7 +778,7 @@ Open kubectl output with File ▸ Open… (Ctrl+O), drop JSON or YAML files here
     </message>
     <message>
         <source>&amp;Save Snapshot As…</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot &amp;speichern unter …</translation>
     </message>
     <message>
         <source>Save the snapshot as a Kubernetes List that kubectl and jq read</source>
@@ -778,7 +786,7 @@ Open kubectl output with File ▸ Open… (Ctrl+O), drop JSON or YAML files here
     </message>
     <message>
         <source>&amp;Export Diagram…</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramm &amp;exportieren …</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
@@ -790,19 +798,19 @@ Open kubectl output with File ▸ Open… (Ctrl+O), drop JSON or YAML files here
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>Zoom &amp;In</source>
-        <translation type="unfinished"></translation>
+        <translation>Ver&amp;größern</translation>
     </message>
     <message>
         <source>Zoom &amp;Out</source>
-        <translation type="unfinished"></translation>
+        <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
         <source>&amp;Fit to Window</source>
-        <translation type="unfinished"></translation>
+        <translation>An &amp;Fenster anpassen</translation>
     </message>
     <message>
         <source>Ctrl+0</source>
@@ -810,7 +818,7 @@ Open kubectl output with File ▸ Open… (Ctrl+O), drop JSON or YAML files here
     </message>
     <message>
         <source>&amp;Actual Size (100%)</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Originalgröße (100 %)</translation>
     </message>
     <message>
         <source>Ctrl+1</source>
@@ -818,79 +826,79 @@ Open kubectl output with File ▸ Open… (Ctrl+O), drop JSON or YAML files here
     </message>
     <message>
         <source>&amp;Find…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Suchen …</translation>
     </message>
     <message>
         <source>Find &amp;Next</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Weitersuchen</translation>
     </message>
     <message>
         <source>Find Pre&amp;vious</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rückwärts suchen</translation>
     </message>
     <message>
         <source>&amp;System</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;System</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hell</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dunkel</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
         <source>Open &amp;Demo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Farbschema</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;About Cartograph</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;ber Cartograph</translation>
     </message>
     <message>
         <source>About &amp;Qt</source>
-        <translation type="unfinished"></translation>
+        <translation>Über &amp;Qt</translation>
     </message>
     <message>
         <source>Main Toolbar</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
         <source>Demo</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo</translation>
     </message>
     <message>
         <source>Open a built-in demo cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen eingebauten Demo-Cluster öffnen</translation>
     </message>
     <message>
         <source>Search pods, services, nodes, IPs…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pods, Services, Nodes, IPs suchen …</translation>
     </message>
     <message>
         <source>Search by name, namespace, IP address or DNS name.
@@ -899,11 +907,11 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Inspector</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspektor</translation>
     </message>
     <message>
         <source>Event Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisprotokoll</translation>
     </message>
     <message>
         <source>Ctrl+I</source>
@@ -915,11 +923,11 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lade %1 …</translation>
     </message>
     <message>
         <source>Loading cancelled; still showing the previous snapshot</source>
@@ -939,15 +947,15 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Could not open %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geöffnet werden</translation>
     </message>
     <message>
         <source>Still showing %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiterhin wird %1 angezeigt.</translation>
     </message>
     <message>
         <source>%1 — Cartograph</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Cartograph</translation>
     </message>
     <message>
         <source>Loaded %1: %2 nodes, %3 pods, %4 services (read %5 ms, layout %6 ms)</source>
@@ -963,23 +971,23 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Loaded %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 geladen</translation>
     </message>
     <message>
         <source>No snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Snapshot</translation>
     </message>
     <message>
         <source>%1 nodes · %2 pods · %3 services · %4 policies</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Nodes · %2 Pods · %3 Services · %4 Policies</translation>
     </message>
     <message>
         <source>CNI unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>CNI unbekannt</translation>
     </message>
     <message>
         <source>CNI: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>CNI: %1</translation>
     </message>
     <message>
         <source>No DaemonSet or node report identifies the CNI plugin.</source>
@@ -992,15 +1000,15 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source> · enforces NetworkPolicy</source>
-        <translation type="unfinished"></translation>
+        <translation> · setzt NetworkPolicy durch</translation>
     </message>
     <message>
         <source> · NetworkPolicy enforcement unknown</source>
-        <translation type="unfinished"></translation>
+        <translation> · Durchsetzung von NetworkPolicy unbekannt</translation>
     </message>
     <message>
         <source>%1 does not enforce NetworkPolicy</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 setzt NetworkPolicy nicht durch</translation>
     </message>
     <message>
         <source>%1 only connects pods. NetworkPolicy objects (%3 in this snapshot) have no effect: every pod can reach every other pod.
@@ -1018,11 +1026,11 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>No recent files</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine zuletzt geöffneten Dateien</translation>
     </message>
     <message>
         <source>&amp;Clear Recent Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste &amp;leeren</translation>
     </message>
     <message>
         <source>Removed 1 recent file that no longer exists</source>
@@ -1034,7 +1042,7 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Open Snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot öffnen</translation>
     </message>
     <message>
         <source>Kubernetes snapshots (*.json *.yaml *.yml);;JSON (*.json);;YAML (*.yaml *.yml);;All files (*)</source>
@@ -1042,7 +1050,7 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Save Snapshot As</source>
-        <translation type="unfinished"></translation>
+        <translation>Snapshot speichern unter</translation>
     </message>
     <message>
         <source>Kubernetes List (*.json)</source>
@@ -1054,11 +1062,11 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Could not save the snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Snapshot konnte nicht gespeichert werden</translation>
     </message>
     <message>
         <source>Saved %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gespeichert</translation>
     </message>
     <message>
         <source>Saved the snapshot to %1</source>
@@ -1066,19 +1074,19 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>SVG image (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>SVG-Bild (*.svg)</translation>
     </message>
     <message>
         <source>PNG image (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG-Bild (*.png)</translation>
     </message>
     <message>
         <source>PDF document (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF-Dokument (*.pdf)</translation>
     </message>
     <message>
         <source>Export Diagram</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramm exportieren</translation>
     </message>
     <message>
         <source>Exporting %1…</source>
@@ -1086,11 +1094,11 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>Could not export the diagram</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Diagramm konnte nicht exportiert werden</translation>
     </message>
     <message>
         <source>Exported %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 exportiert</translation>
     </message>
     <message>
         <source>Exported the diagram to %1</source>
@@ -1102,7 +1110,7 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>About Cartograph</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Cartograph</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Cartograph %1&lt;/h3&gt;&lt;p&gt;Shows how a Kubernetes cluster&apos;s network is really wired: node interfaces, bridges, veth pairs, overlay tunnels, host-network pods, pod CIDRs and services.&lt;/p&gt;&lt;p&gt;Snapshots are plain &lt;code&gt;kubectl get … -o json&lt;/code&gt; output, plus the &lt;code&gt;NodeNetwork&lt;/code&gt; reports of the Cartograph agent.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
@@ -1110,30 +1118,27 @@ Enter: next match · Shift+Enter: previous · Esc: clear</source>
     </message>
     <message>
         <source>No matches</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Treffer</translation>
     </message>
     <message>
         <source>1 match</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Treffer</translation>
     </message>
     <message>
         <source>%1 matches</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Treffer</translation>
     </message>
     <message>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>main</name>
-    <message>
-        <source>Saved screenshot to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
-        <source>cartograph: timed out waiting for the snapshot to load</source>
-        <translation type="unfinished"></translation>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
     </message>
 </context>
 </TS>

@@ -32,8 +32,8 @@ LoadedCluster loadAndLayout(const SnapshotSource &source, const std::atomic_bool
         loaded.cancelled = true;
         return loaded;
     }
-    loaded.scene = std::make_shared<diagram::TopologyScene>(
-        diagram::TopologyScene::layout(*snapshot));
+    loaded.scene =
+        std::make_shared<diagram::TopologyScene>(diagram::TopologyScene::layout(*snapshot));
     loaded.snapshot = std::move(snapshot);
     loaded.layoutMilliseconds = timer.elapsed();
     return loaded;

@@ -87,7 +87,7 @@ InspectorPanel::InspectorPanel(QWidget *parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setIndentation(14);
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_tree->header()->setStretchLastSection(true);
@@ -128,6 +128,14 @@ InspectorPanel::InspectorPanel(QWidget *parent)
 }
 
 InspectorPanel::~InspectorPanel() = default;
+
+void InspectorPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // Link and warning colours come from the palette: rebuild the rows when the theme changes.
+    if (event->type() == QEvent::PaletteChange && m_cluster.ok())
+        showShape(m_shape);
+}
 
 void InspectorPanel::setCluster(const LoadedCluster &cluster)
 {
@@ -201,7 +209,7 @@ void InspectorPanel::finishTree()
     m_tree->expandAll();
     m_tree->resizeColumnToContents(0);
     // Keys never take more than half the panel; long label keys get elided instead.
-    const int maximum = std::max(120, m_tree->viewport()->width() / 2);
+    const int maximum = std::max(110, m_tree->viewport()->width() / 2);
     if (m_tree->columnWidth(0) > maximum)
         m_tree->setColumnWidth(0, maximum);
     m_tree->scrollToTop();
@@ -305,9 +313,9 @@ InspectorPanel::InterfaceRef InspectorPanel::resolveInterface(const Shape &shape
     // into nodeNetworks, whichever holds an interface of the shape's name at modelIndex.
     const ClusterSnapshot &snapshot = *m_cluster.snapshot;
     const auto matches = [&shape](const NodeNetwork *network) {
-        return network && shape.modelIndex >= 0 && shape.modelIndex < network->interfaces.size()
-               && (shape.label.isEmpty()
-                   || network->interfaces.at(shape.modelIndex).name == shape.label);
+        return network && shape.modelIndex >= 0 && shape.modelIndex < network->interfaces.size() &&
+               (shape.label.isEmpty() ||
+                network->interfaces.at(shape.modelIndex).name == shape.label);
     };
     if (shape.nodeIndex >= 0 && shape.nodeIndex < snapshot.nodes.size()) {
         const NodeNetwork *network = snapshot.nodeNetwork(snapshot.nodes.at(shape.nodeIndex).name);
@@ -322,8 +330,8 @@ InspectorPanel::InterfaceRef InspectorPanel::resolveInterface(const Shape &shape
     // Last resort: the interface of that name on the shape's parent node box.
     if (shape.parent >= 0 && shape.parent < m_cluster.scene->shapes().size()) {
         const Shape &nodeShape = m_cluster.scene->shapes().at(shape.parent);
-        if (nodeShape.modelKind == ModelKind::Node && nodeShape.modelIndex >= 0
-            && nodeShape.modelIndex < snapshot.nodes.size()) {
+        if (nodeShape.modelKind == ModelKind::Node && nodeShape.modelIndex >= 0 &&
+            nodeShape.modelIndex < snapshot.nodes.size()) {
             const NodeNetwork *network =
                 snapshot.nodeNetwork(snapshot.nodes.at(nodeShape.modelIndex).name);
             if (network) {
@@ -339,15 +347,17 @@ InspectorPanel::InterfaceRef InspectorPanel::resolveInterface(const Shape &shape
 
 qsizetype InspectorPanel::shapeForInterface(qsizetype node, const QString &interfaceName) const
 {
-    if (!m_cluster.scene || node < 0)
+    if (!m_cluster.scene || node < 0 || interfaceName.isEmpty())
         return -1;
     const QList<Shape> &shapes = m_cluster.scene->shapes();
     const qsizetype nodeShape = shapeForModel(ModelKind::Node, node);
-    for (qsizetype i = 0; i < shapes.size(); ++i) {
+    if (nodeShape < 0)
+        return -1;
+    // Only what lies inside the node's box (spatial grid), not every shape of the cluster.
+    for (qsizetype i : m_cluster.scene->shapesIn(shapes.at(nodeShape).rect)) {
         const Shape &shape = shapes.at(i);
-        if (shape.modelKind != ModelKind::Interface || shape.label != interfaceName)
-            continue;
-        if ((nodeShape >= 0 && shape.parent == nodeShape) || resolveInterface(shape).node == node)
+        if (shape.modelKind == ModelKind::Interface && shape.label == interfaceName &&
+            (shape.parent == nodeShape || shape.nodeIndex == node))
             return i;
     }
     return -1;
@@ -384,14 +394,21 @@ void InspectorPanel::showOverview()
         addRow(network, tr("Overlay"), overlayModeName(cni.overlay));
     QTreeWidgetItem *enforcement = addRow(
         network, tr("NetworkPolicy"),
-        !cni.enforcementKnown          ? tr("Enforcement unknown")
-        : cni.enforcesNetworkPolicy ? tr("Enforced by the CNI")
-                                    : tr("NOT enforced — %1 ignores NetworkPolicy objects")
-                                          .arg(cniPluginName(cni.plugin)));
+        !cni.enforcementKnown ? tr("Enforcement unknown")
+        : cni.enforcesNetworkPolicy
+            ? tr("Enforced by the CNI")
+            : tr("NOT enforced — %1 ignores NetworkPolicy objects").arg(cniPluginName(cni.plugin)));
     if (cni.enforcementKnown && !cni.enforcesNetworkPolicy)
         enforcement->setForeground(1, warningColor(palette()));
-    for (const QString &evidence : cni.evidence)
-        addRow(network, tr("Evidence"), evidence);
+    if (!cni.evidence.isEmpty()) {
+        QTreeWidgetItem *detected = addRow(network, tr("Detected from"), QString());
+        for (const QString &evidence : cni.evidence) {
+            auto *item = new QTreeWidgetItem(detected, {evidence});
+            item->setToolTip(0, evidence);
+            item->setFirstColumnSpanned(true);
+            item->setForeground(0, palette().brush(QPalette::PlaceholderText));
+        }
+    }
     addRow(network, tr("Cluster domain"), snapshot.clusterDomain);
 
     QTreeWidgetItem *counts = addSection(tr("Objects"));
@@ -409,7 +426,7 @@ void InspectorPanel::showOverview()
     addRow(counts, tr("Network policies"), QString::number(snapshot.networkPolicies.size()));
     addRow(counts, tr("Endpoint slices"), QString::number(snapshot.endpointSlices.size()));
     addRow(counts, tr("DaemonSets"), QString::number(snapshot.daemonSets.size()));
-    addRow(counts, tr("Node network reports"), QString::number(snapshot.nodeNetworks.size()));
+    addRow(counts, tr("Node reports"), QString::number(snapshot.nodeNetworks.size()));
 
     if (!snapshot.nodes.isEmpty()) {
         QTreeWidgetItem *nodes = addSection(tr("Nodes"));
@@ -435,9 +452,12 @@ void InspectorPanel::showOverview()
     for (const QString &file : snapshot.sources)
         addRow(source, tr("Read from"), file);
     addRow(source, tr("Objects"), QString::number(snapshot.objectCount()));
-    addRow(source, tr("Load time"), tr("%1 ms read, %2 ms layout")
-                                        .arg(m_cluster.loadMilliseconds)
-                                        .arg(m_cluster.layoutMilliseconds));
+    const auto duration = [](qint64 milliseconds) {
+        return milliseconds < 1 ? tr("<1 ms") : tr("%1 ms").arg(milliseconds);
+    };
+    addRow(source, tr("Load time"),
+           tr("%1 to read, %2 to lay out")
+               .arg(duration(m_cluster.loadMilliseconds), duration(m_cluster.layoutMilliseconds)));
     for (auto it = snapshot.skippedKinds.cbegin(); it != snapshot.skippedKinds.cend(); ++it)
         addRow(source, tr("Skipped %1").arg(it.key()), tr("%1 not modelled").arg(it.value()));
     finishTree();
@@ -513,8 +533,10 @@ void InspectorPanel::showNode(qsizetype index)
         QTreeWidgetItem *interfaces = addSection(tr("Interfaces"));
         for (const NetworkInterface &interface : network->interfaces) {
             QStringList facts{interfaceKindName(interface.kind)};
-            for (const InterfaceAddress &address : interface.addresses)
-                facts << addressText(address);
+            for (const InterfaceAddress &address : interface.addresses) {
+                if (address.scope != u"link") // fe80:: on every veth says nothing
+                    facts << addressText(address);
+            }
             if (!interface.master.isEmpty())
                 facts << tr("port of %1").arg(interface.master);
             if (!interface.peerPod.isEmpty())
@@ -527,9 +549,9 @@ void InspectorPanel::showNode(qsizetype index)
         if (!network->routes.isEmpty()) {
             QTreeWidgetItem *routes = addSection(tr("Routes"));
             for (const Route &route : network->routes) {
-                const QString destination =
-                    route.destination.prefixLength() == 0 ? tr("default")
-                                                          : route.destination.toString();
+                const QString destination = route.destination.prefixLength() == 0
+                                                ? tr("default")
+                                                : route.destination.toString();
                 QStringList via;
                 if (!route.gateway.isNull())
                     via << tr("via %1").arg(route.gateway.toString());
@@ -553,9 +575,9 @@ void InspectorPanel::showNode(qsizetype index)
     for (qsizetype i = 0; i < pods.size() && i < MaxListedObjects; ++i) {
         const Pod &pod = snapshot.pods.at(pods.at(i));
         QString facts = pod.podIps.isEmpty() ? pod.phase : joinAddresses(pod.podIps);
-        if (pod.hostNetwork)
-            facts += tr(" (host network)");
-        addRow(podSection, pod.qualifiedName(), facts, shapeForModel(ModelKind::Pod, pods.at(i)));
+        facts += pod.hostNetwork ? tr(" · host network · %1").arg(pod.namespaceName)
+                                 : QStringLiteral(" · ") + pod.namespaceName;
+        addRow(podSection, pod.name, facts, shapeForModel(ModelKind::Pod, pods.at(i)));
     }
     if (pods.size() > MaxListedObjects)
         addRow(podSection, tr("…"), tr("%1 more").arg(pods.size() - MaxListedObjects));
@@ -576,8 +598,7 @@ void InspectorPanel::showPod(qsizetype index)
     setHeader(pod.name, kind + QStringLiteral(" · ") + pod.namespaceName);
 
     QTreeWidgetItem *general = addSection(tr("Pod"));
-    addRow(general, tr("Namespace"), pod.namespaceName,
-           shapeForModel(ModelKind::Namespace, [&] {
+    addRow(general, tr("Namespace"), pod.namespaceName, shapeForModel(ModelKind::Namespace, [&] {
                for (qsizetype i = 0; i < snapshot.namespaces.size(); ++i) {
                    if (snapshot.namespaces.at(i).name == pod.namespaceName)
                        return i;
@@ -635,10 +656,9 @@ void InspectorPanel::showPod(qsizetype index)
 
     QTreeWidgetItem *containers = addSection(tr("Containers (%1)").arg(pod.containers.size()));
     for (const Container &container : pod.containers) {
-        QTreeWidgetItem *row = addRow(containers,
-                                      container.init ? tr("%1 (init)").arg(container.name)
-                                                     : container.name,
-                                      container.image);
+        QTreeWidgetItem *row = addRow(
+            containers, container.init ? tr("%1 (init)").arg(container.name) : container.name,
+            container.image);
         for (const ContainerPort &port : container.ports) {
             QString text = QString::number(port.containerPort) + u'/' + protocolName(port.protocol);
             if (port.hostPort > 0)
@@ -651,8 +671,8 @@ void InspectorPanel::showPod(qsizetype index)
     QTreeWidgetItem *services = nullptr;
     for (qsizetype i = 0; i < snapshot.services.size(); ++i) {
         const Service &service = snapshot.services.at(i);
-        if (service.namespaceName != pod.namespaceName || !service.selector
-            || !selectorMatches(*service.selector, pod.labels))
+        if (service.namespaceName != pod.namespaceName || !service.selector ||
+            !selectorMatches(*service.selector, pod.labels))
             continue;
         if (!services)
             services = addSection(tr("Selected by services"));
@@ -688,8 +708,8 @@ void InspectorPanel::showService(qsizetype index)
 {
     const ClusterSnapshot &snapshot = *m_cluster.snapshot;
     const Service &service = snapshot.services.at(index);
-    setHeader(service.name, tr("Service · %1 · %2")
-                                .arg(serviceTypeName(service.type), service.namespaceName));
+    setHeader(service.name,
+              tr("Service · %1 · %2").arg(serviceTypeName(service.type), service.namespaceName));
 
     QTreeWidgetItem *general = addSection(tr("Service"));
     addRow(general, tr("Namespace"), service.namespaceName);
@@ -705,20 +725,22 @@ void InspectorPanel::showService(qsizetype index)
     if (!service.externalIps.isEmpty())
         addRow(general, tr("External IPs"), service.externalIps.join(QStringLiteral(", ")));
     if (!service.loadBalancerIngress.isEmpty())
-        addRow(general, tr("Load balancer"), service.loadBalancerIngress.join(QStringLiteral(", ")));
+        addRow(general, tr("Load balancer"),
+               service.loadBalancerIngress.join(QStringLiteral(", ")));
     if (!service.externalTrafficPolicy.isEmpty())
         addRow(general, tr("External traffic policy"), service.externalTrafficPolicy);
 
     if (!service.ports.isEmpty()) {
         QTreeWidgetItem *ports = addSection(tr("Ports"));
         for (const ServicePort &port : service.ports) {
-            const QString target = !port.targetPortName.isEmpty()
-                                       ? port.targetPortName
-                                       : QString::number(port.targetPortNumber > 0
-                                                             ? port.targetPortNumber
-                                                             : port.port);
-            QString text = tr("%1/%2 → target port %3")
-                               .arg(QString::number(port.port), protocolName(port.protocol), target);
+            const QString target =
+                !port.targetPortName.isEmpty()
+                    ? port.targetPortName
+                    : QString::number(port.targetPortNumber > 0 ? port.targetPortNumber
+                                                                : port.port);
+            QString text =
+                tr("%1/%2 → target port %3")
+                    .arg(QString::number(port.port), protocolName(port.protocol), target);
             if (port.nodePort > 0)
                 text += tr(", node port %1").arg(port.nodePort);
             if (!port.appProtocol.isEmpty())
@@ -767,9 +789,10 @@ void InspectorPanel::showService(qsizetype index)
             QString state = endpoint.ready ? tr("ready") : tr("not ready");
             if (endpoint.terminating)
                 state += tr(", terminating");
-            QString target = endpoint.targetName.isEmpty()
-                                 ? state
-                                 : tr("%1 %2 (%3)").arg(endpoint.targetKind, endpoint.targetName, state);
+            QString target =
+                endpoint.targetName.isEmpty()
+                    ? state
+                    : tr("%1 %2 (%3)").arg(endpoint.targetKind, endpoint.targetName, state);
             addRow(endpoints, endpoint.addresses.join(QStringLiteral(", ")), target,
                    endpoint.targetKind == u"Pod"
                        ? shapeForModel(ModelKind::Pod,
@@ -810,9 +833,8 @@ void InspectorPanel::showNamespace(qsizetype index)
     QTreeWidgetItem *policies = addSection(tr("Network policies"));
     for (const NetworkPolicy &policy : snapshot.networkPolicies) {
         if (policy.namespaceName == ns.name)
-            addRow(policies, policy.name, policy.podSelector.isEmpty()
-                                              ? tr("all pods")
-                                              : policy.podSelector.toString());
+            addRow(policies, policy.name,
+                   policy.podSelector.isEmpty() ? tr("all pods") : policy.podSelector.toString());
     }
     if (policies->childCount() == 0)
         addRow(policies, tr("None"), tr("every pod accepts all traffic"));
@@ -889,7 +911,8 @@ void InspectorPanel::showInterface(const InterfaceRef &ref)
             continue;
         if (!routes)
             routes = addSection(tr("Routes via this device"));
-        QString via = route.gateway.isNull() ? tr("direct") : tr("via %1").arg(route.gateway.toString());
+        QString via =
+            route.gateway.isNull() ? tr("direct") : tr("via %1").arg(route.gateway.toString());
         if (route.onLink)
             via += tr(" onlink");
         addRow(routes,

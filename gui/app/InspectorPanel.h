@@ -38,6 +38,9 @@ public:
 signals:
     void shapeActivated(qsizetype shape);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     struct InterfaceRef
     {

@@ -14,7 +14,8 @@ class Tr
 
 std::optional<QSize> parseWindowSize(QStringView text)
 {
-    static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d{2,5})\\s*[xX×]\\s*(\\d{2,5})\\s*$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*(\\d{2,5})\\s*[xX×]\\s*(\\d{2,5})\\s*$"));
     const QRegularExpressionMatch match = pattern.match(text.toString());
     if (!match.hasMatch())
         return std::nullopt;
@@ -40,9 +41,8 @@ std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &ar
         QStringLiteral("screenshot"),
         Tr::tr("Save a picture of the window to <png> once the snapshot is shown, then quit."),
         Tr::tr("png"));
-    const QCommandLineOption sizeOption(QStringLiteral("size"),
-                                        Tr::tr("Window size, for example 1600x1000."),
-                                        Tr::tr("WxH"));
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"), Tr::tr("Window size, for example 1600x1000."), Tr::tr("WxH"));
     parser.addOption(demoOption);
     parser.addOption(screenshotOption);
     parser.addOption(sizeOption);
@@ -53,12 +53,13 @@ std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &ar
         Tr::tr("[FILE...]"));
 
     if (!parser.parse(arguments))
-        return LaunchExit{2, parser.errorText() + u'\n' + Tr::tr("Try '%1 --help'.").arg(QStringLiteral("cartograph"))};
+        return LaunchExit{2, parser.errorText() + u'\n' +
+                                 Tr::tr("Try '%1 --help'.").arg(QStringLiteral("cartograph"))};
     if (parser.isSet(helpOption))
         return LaunchExit{0, parser.helpText()};
     if (parser.isSet(versionOption))
-        return LaunchExit{0, QCoreApplication::applicationName() + u' '
-                                 + QCoreApplication::applicationVersion()};
+        return LaunchExit{0, QCoreApplication::applicationName() + u' ' +
+                                 QCoreApplication::applicationVersion()};
 
     LaunchOptions options;
     options.files = parser.positionalArguments();
@@ -69,10 +70,12 @@ std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &ar
         else if (name == u"flannel")
             options.demo = DemoFlavour::FlannelVxlan;
         else
-            return LaunchExit{2, Tr::tr("cartograph: unknown demo '%1'; expected calico or flannel.")
-                                     .arg(parser.value(demoOption))};
+            return LaunchExit{2,
+                              Tr::tr("cartograph: unknown demo '%1'; expected calico or flannel.")
+                                  .arg(parser.value(demoOption))};
         if (!options.files.isEmpty())
-            return LaunchExit{2, Tr::tr("cartograph: --demo cannot be combined with snapshot files.")};
+            return LaunchExit{2,
+                              Tr::tr("cartograph: --demo cannot be combined with snapshot files.")};
     }
     if (parser.isSet(screenshotOption)) {
         options.screenshotPath = parser.value(screenshotOption);
@@ -96,10 +99,11 @@ QString missingDisplayMessage(const QProcessEnvironment &environment, const QStr
     // An explicit platform (offscreen, vnc, eglfs …) is the user's choice; Qt reports on it.
     if (!environment.value(QStringLiteral("QT_QPA_PLATFORM")).isEmpty())
         return {};
-    if (arguments.contains(QStringLiteral("-platform")) || arguments.contains(QStringLiteral("--platform")))
+    if (arguments.contains(QStringLiteral("-platform")) ||
+        arguments.contains(QStringLiteral("--platform")))
         return {};
-    if (!environment.value(QStringLiteral("DISPLAY")).isEmpty()
-        || !environment.value(QStringLiteral("WAYLAND_DISPLAY")).isEmpty())
+    if (!environment.value(QStringLiteral("DISPLAY")).isEmpty() ||
+        !environment.value(QStringLiteral("WAYLAND_DISPLAY")).isEmpty())
         return {};
     return Tr::tr("cartograph: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it on "
                   "a desktop session, or headless with: xvfb-run -a cartograph");

@@ -13,6 +13,7 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFuture>
@@ -24,15 +25,17 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QScreen>
 #include <QStatusBar>
 #include <QStyle>
+#include <QSvgRenderer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 
 namespace cartograph::app {
@@ -41,10 +44,33 @@ using diagram::ModelKind;
 
 namespace {
 
-QIcon themedIcon(const QString &name)
+constexpr char IconProperty[] = "cartographIcon";
+
+// The tool bar's line icons, drawn in the palette's text colour so they stay legible in the
+// dark theme (icon themes on a bare X11 or Xvfb session often have none of these names).
+QIcon lineIcon(const QString &name, bool dark)
 {
-    return QIcon::fromTheme(name, QIcon(QStringLiteral(":/cartograph/icons/") + name
-                                        + QStringLiteral(".svg")));
+    QFile file(QStringLiteral(":/cartograph/icons/") + name + QStringLiteral(".svg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray svg = file.readAll();
+    svg.replace("#4f5660", dark ? "#c9cdd3" : "#4f5660");
+    QSvgRenderer renderer(svg);
+    QIcon icon;
+    for (int size : {16, 20, 24, 32, 40, 48}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        renderer.render(&painter);
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+bool isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
 }
 
 const QPalette &systemPalette()
@@ -86,11 +112,25 @@ QPalette darkPalette()
     return palette;
 }
 
+// Runs `handler` on the GUI thread with the worker's result, unless the window is gone.
+// Qt 6.4's QFuture::then(context, …) asserts that its context still exists when the worker
+// finishes, and the window may have been closed by then (Qt 6.6 cancels instead). The
+// application object outlives every pool task (~QCoreApplication waits for the global pool),
+// so it is the context; the window is reached through a guard checked on the GUI thread.
+template <typename T, typename Handler>
+void whenFinished(QFuture<T> future, MainWindow *window, Handler handler)
+{
+    future.then(qApp, [guard = QPointer<MainWindow>(window),
+                       handler = std::move(handler)](const T &result) mutable {
+        if (guard)
+            handler(result);
+    });
+}
+
 bool isSnapshotFile(const QFileInfo &info)
 {
     const QString suffix = info.suffix().toLower();
-    return info.isFile()
-           && (suffix == u"json" || suffix == u"yaml" || suffix == u"yml");
+    return info.isFile() && (suffix == u"json" || suffix == u"yaml" || suffix == u"yml");
 }
 
 QString demoActionName(DemoFlavour flavour)
@@ -161,8 +201,9 @@ MainWindow::~MainWindow()
 
 void MainWindow::createActions()
 {
-    m_openAction = new QAction(themedIcon(QStringLiteral("document-open")), tr("&Open…"), this);
+    m_openAction = new QAction(tr("&Open…"), this);
     m_openAction->setObjectName(QStringLiteral("actionOpen"));
+    m_openAction->setIconText(tr("Open"));
     m_openAction->setShortcut(QKeySequence::Open);
     m_openAction->setStatusTip(tr("Open one or more snapshot files (kubectl JSON or YAML)"));
     connect(m_openAction, &QAction::triggered, this, &MainWindow::openFileDialog);
@@ -176,16 +217,16 @@ void MainWindow::createActions()
         m_demoActions << action;
     }
 
-    m_saveAction = new QAction(themedIcon(QStringLiteral("document-save-as")),
-                               tr("&Save Snapshot As…"), this);
+    m_saveAction = new QAction(tr("&Save Snapshot As…"), this);
     m_saveAction->setObjectName(QStringLiteral("actionSaveSnapshot"));
     m_saveAction->setShortcut(QKeySequence::SaveAs);
-    m_saveAction->setStatusTip(tr("Save the snapshot as a Kubernetes List that kubectl and jq read"));
+    m_saveAction->setStatusTip(
+        tr("Save the snapshot as a Kubernetes List that kubectl and jq read"));
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::saveSnapshotDialog);
 
-    m_exportAction = new QAction(themedIcon(QStringLiteral("document-export")),
-                                 tr("&Export Diagram…"), this);
+    m_exportAction = new QAction(tr("&Export Diagram…"), this);
     m_exportAction->setObjectName(QStringLiteral("actionExportDiagram"));
+    m_exportAction->setIconText(tr("Export"));
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportAction->setStatusTip(tr("Export the whole diagram as SVG, PNG or PDF"));
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportDiagramDialog);
@@ -196,22 +237,29 @@ void MainWindow::createActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
-    m_zoomInAction = new QAction(themedIcon(QStringLiteral("zoom-in")), tr("Zoom &In"), this);
+    m_zoomInAction = new QAction(tr("Zoom &In"), this);
     m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
     connect(m_zoomInAction, &QAction::triggered, m_view, &TopologyView::zoomIn);
-    m_zoomOutAction = new QAction(themedIcon(QStringLiteral("zoom-out")), tr("Zoom &Out"), this);
+    m_zoomOutAction = new QAction(tr("Zoom &Out"), this);
     m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
     connect(m_zoomOutAction, &QAction::triggered, m_view, &TopologyView::zoomOut);
-    m_zoomFitAction = new QAction(themedIcon(QStringLiteral("zoom-fit-best")),
-                                  tr("&Fit to Window"), this);
+    m_zoomFitAction = new QAction(tr("&Fit to Window"), this);
     m_zoomFitAction->setShortcut(QKeySequence(tr("Ctrl+0")));
     connect(m_zoomFitAction, &QAction::triggered, m_view, &TopologyView::zoomToFit);
-    m_zoomResetAction = new QAction(themedIcon(QStringLiteral("zoom-original")),
-                                    tr("&Actual Size (100%)"), this);
+    m_zoomResetAction = new QAction(tr("&Actual Size (100%)"), this);
     m_zoomResetAction->setShortcut(QKeySequence(tr("Ctrl+1")));
     connect(m_zoomResetAction, &QAction::triggered, m_view, &TopologyView::resetZoom);
 
-    m_findAction = new QAction(themedIcon(QStringLiteral("edit-find")), tr("&Find…"), this);
+    m_findAction = new QAction(tr("&Find…"), this);
+
+    const std::pair<QAction *, const char *> icons[] = {
+        {m_openAction, "document-open"},      {m_saveAction, "document-save-as"},
+        {m_exportAction, "document-export"},  {m_zoomInAction, "zoom-in"},
+        {m_zoomOutAction, "zoom-out"},        {m_zoomFitAction, "zoom-fit-best"},
+        {m_zoomResetAction, "zoom-original"}, {m_findAction, "edit-find"},
+    };
+    for (const auto &[action, name] : icons)
+        action->setProperty(IconProperty, QString::fromLatin1(name));
     m_findAction->setShortcut(QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, this, [this] {
         m_search->setFocus(Qt::ShortcutFocusReason);
@@ -294,7 +342,7 @@ void MainWindow::createToolBar()
     auto *demoButton = new QToolButton(bar);
     demoButton->setText(tr("Demo"));
     demoButton->setToolTip(tr("Open a built-in demo cluster"));
-    demoButton->setIcon(themedIcon(QStringLiteral("network-workgroup")));
+    demoButton->setProperty(IconProperty, QStringLiteral("network-workgroup"));
     demoButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     demoButton->setPopupMode(QToolButton::InstantPopup);
     demoButton->setMenu(m_demoMenu);
@@ -318,7 +366,8 @@ void MainWindow::createToolBar()
     m_search->setToolTip(tr("Search by name, namespace, IP address or DNS name.\n"
                             "Enter: next match · Shift+Enter: previous · Esc: clear"));
     m_search->setClearButtonEnabled(true);
-    m_search->addAction(themedIcon(QStringLiteral("edit-find")), QLineEdit::LeadingPosition);
+    m_search->addAction(QIcon(), QLineEdit::LeadingPosition)
+        ->setProperty(IconProperty, QStringLiteral("edit-find"));
     m_search->setMinimumWidth(280);
     m_search->setMaximumWidth(380);
     m_search->installEventFilter(this);
@@ -377,6 +426,7 @@ void MainWindow::createStatusBar()
     progress->setTextVisible(false);
     progress->setFixedSize(90, 12);
     m_busyLabel = new QLabel(m_busy);
+    m_busyLabel->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
     auto *cancel = new QToolButton(m_busy);
     cancel->setText(tr("Cancel"));
     cancel->setAutoRaise(true);
@@ -384,7 +434,7 @@ void MainWindow::createStatusBar()
     busyLayout->addWidget(progress);
     busyLayout->addWidget(m_busyLabel);
     busyLayout->addWidget(cancel);
-    bar->addWidget(m_busy);
+    m_busy->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
     m_busy->hide();
 
     m_sourceLabel = new QLabel(bar);
@@ -410,10 +460,24 @@ void MainWindow::createStatusBar()
     warningLayout->addWidget(m_policyWarningText);
     m_policyWarning->hide();
 
-    bar->addPermanentWidget(m_sourceLabel);
-    bar->addPermanentWidget(m_countsLabel);
-    bar->addPermanentWidget(m_cniLabel);
-    bar->addPermanentWidget(m_policyWarning);
+    // Permanent fields, separated by thin rules; a field that hides takes its rule with it.
+    for (QWidget *field :
+         {m_busy, static_cast<QWidget *>(m_sourceLabel), static_cast<QWidget *>(m_countsLabel),
+          static_cast<QWidget *>(m_cniLabel), m_policyWarning}) {
+        auto *cell = new QWidget(bar);
+        auto *layout = new QHBoxLayout(cell);
+        layout->setContentsMargins(6, 0, 6, 0);
+        layout->setSpacing(10);
+        auto *rule = new QFrame(cell);
+        rule->setFrameShape(QFrame::VLine);
+        rule->setFrameShadow(QFrame::Sunken);
+        layout->addWidget(rule);
+        field->setParent(cell);
+        layout->addWidget(field);
+        field->installEventFilter(this); // follows the field's visibility
+        cell->setVisible(!field->isHidden());
+        bar->addPermanentWidget(cell);
+    }
 }
 
 void MainWindow::restoreWindowState()
@@ -466,8 +530,9 @@ void MainWindow::openSource(std::shared_ptr<const SnapshotSource> source,
     setLoading(true, name);
     log(tr("Loading %1…").arg(name));
 
-    QtConcurrent::run([source, cancel] { return loadAndLayout(*source, cancel.get()); })
-        .then(this, [this, generation, recentPaths](const LoadedCluster &loaded) {
+    whenFinished(
+        QtConcurrent::run([source, cancel] { return loadAndLayout(*source, cancel.get()); }), this,
+        [this, generation, recentPaths](const LoadedCluster &loaded) {
             finishLoad(generation, loaded, recentPaths);
         });
 }
@@ -496,12 +561,12 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
     if (loaded.cancelled)
         return;
     if (loaded.error || !loaded.ok()) {
-        const QString message = loaded.error ? describe(*loaded.error)
-                                             : tr("The snapshot could not be laid out.");
-        reportError(tr("Could not open %1").arg(loaded.sourceName),
-                    message + u"\n\n"
-                        + (m_cluster.ok() ? tr("Still showing %1.").arg(m_cluster.sourceName)
-                                          : QString()));
+        const QString message =
+            loaded.error ? describe(*loaded.error) : tr("The snapshot could not be laid out.");
+        reportError(
+            tr("Could not open %1").arg(loaded.sourceName),
+            message + u"\n\n" +
+                (m_cluster.ok() ? tr("Still showing %1.").arg(m_cluster.sourceName) : QString()));
         emit loadFailed(message);
         return;
     }
@@ -538,7 +603,10 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
 void MainWindow::setLoading(bool loading, const QString &what)
 {
     m_loading = loading;
-    m_busyLabel->setText(tr("Loading %1…").arg(what));
+    if (loading) {
+        m_busyLabel->setText(tr("Loading %1…").arg(what));
+        statusBar()->clearMessage();
+    }
     m_busy->setVisible(loading);
     emit loadingChanged(loading);
 }
@@ -564,8 +632,9 @@ void MainWindow::updateStatus()
     m_countsLabel->show();
 
     const CniDetection &cni = m_cluster.cni;
-    QString cniText = cni.plugin == CniPlugin::Unknown ? tr("CNI unknown")
-                                                       : tr("CNI: %1").arg(cniPluginName(cni.plugin));
+    QString cniText = cni.plugin == CniPlugin::Unknown
+                          ? tr("CNI unknown")
+                          : tr("CNI: %1").arg(cniPluginName(cni.plugin));
     if (cni.overlay != OverlayMode::Unknown && cni.overlay != OverlayMode::None)
         cniText += QStringLiteral(" (") + overlayModeName(cni.overlay) + u')';
     const QString evidence = cni.evidence.isEmpty()
@@ -578,7 +647,7 @@ void MainWindow::updateStatus()
         cniText += tr(" · NetworkPolicy enforcement unknown");
     m_cniLabel->setText(cniText);
     m_cniLabel->setToolTip(evidence);
-    m_cniLabel->setVisible(!notEnforced || cni.overlay != OverlayMode::Unknown);
+    m_cniLabel->show();
 
     if (notEnforced) {
         m_policyWarningText->setText(
@@ -589,10 +658,9 @@ void MainWindow::updateStatus()
                 .arg(cniPluginName(cni.plugin), evidence)
                 .arg(snapshot.networkPolicies.size()));
         QPalette palette = m_policyWarningText->palette();
-        palette.setColor(QPalette::WindowText,
-                         this->palette().color(QPalette::Window).lightness() < 128
-                             ? QColor(0xff, 0xb7, 0x4d)
-                             : QColor(0xb2, 0x5e, 0x00));
+        palette.setColor(QPalette::WindowText, isDark(QApplication::palette())
+                                                   ? QColor(0xff, 0xb7, 0x4d)
+                                                   : QColor(0xb2, 0x5e, 0x00));
         m_policyWarningText->setPalette(palette);
         m_policyWarning->show();
     } else {
@@ -668,11 +736,11 @@ void MainWindow::pruneRecentFiles()
         return;
     m_settings.removeRecentFiles(missing);
     rebuildRecentMenu();
-    statusBar()->showMessage(missing.size() == 1
-                                 ? tr("Removed 1 recent file that no longer exists")
-                                 : tr("Removed %1 recent files that no longer exist")
-                                       .arg(missing.size()),
-                             8000);
+    statusBar()->showMessage(
+        missing.size() == 1
+            ? tr("Removed 1 recent file that no longer exists")
+            : tr("Removed %1 recent files that no longer exist").arg(missing.size()),
+        8000);
     for (const QString &path : missing)
         log(tr("Recent file %1 no longer exists; removed it from the list").arg(path));
 }
@@ -692,7 +760,8 @@ void MainWindow::saveSnapshotDialog()
 {
     if (!m_cluster.ok())
         return;
-    const QString suggestion = QDir(m_settings.lastDirectory()).filePath(QStringLiteral("snapshot.json"));
+    const QString suggestion =
+        QDir(m_settings.lastDirectory()).filePath(QStringLiteral("snapshot.json"));
     QString path = QFileDialog::getSaveFileName(this, tr("Save Snapshot As"), suggestion,
                                                 tr("Kubernetes List (*.json)"));
     if (path.isEmpty())
@@ -708,13 +777,12 @@ void MainWindow::saveSnapshotTo(const QString &path)
     if (!m_cluster.ok())
         return;
     std::shared_ptr<const ClusterSnapshot> snapshot = m_cluster.snapshot;
-    ++m_backgroundJobs;
     statusBar()->showMessage(tr("Saving %1…").arg(QFileInfo(path).fileName()));
-    QtConcurrent::run([snapshot, path]() -> std::optional<Error> {
+    auto job = QtConcurrent::run([snapshot, path]() -> std::optional<Error> {
         const Status status = saveSnapshotFile(*snapshot, path);
         return status ? std::nullopt : std::optional<Error>(status.error());
-    }).then(this, [this, path](const std::optional<Error> &error) {
-        --m_backgroundJobs;
+    });
+    whenFinished(job, this, [this, path](const std::optional<Error> &error) {
         if (error) {
             statusBar()->clearMessage();
             reportError(tr("Could not save the snapshot"), describe(*error));
@@ -734,13 +802,15 @@ void MainWindow::exportDiagramDialog()
     const QString pngFilter = tr("PNG image (*.png)");
     const QString pdfFilter = tr("PDF document (*.pdf)");
     QString selectedFilter = svgFilter;
-    const QString suggestion = QDir(m_settings.lastDirectory()).filePath(QStringLiteral("topology.svg"));
+    const QString suggestion =
+        QDir(m_settings.lastDirectory()).filePath(QStringLiteral("topology.svg"));
     QString path = QFileDialog::getSaveFileName(
         this, tr("Export Diagram"), suggestion,
         QStringList{svgFilter, pngFilter, pdfFilter}.join(QStringLiteral(";;")), &selectedFilter);
     if (path.isEmpty())
         return;
-    std::optional<diagram::ExportFormat> format = diagram::exportFormatFromName(QFileInfo(path).suffix());
+    std::optional<diagram::ExportFormat> format =
+        diagram::exportFormatFromName(QFileInfo(path).suffix());
     if (!format) {
         const QString suffix = selectedFilter == pngFilter   ? QStringLiteral("png")
                                : selectedFilter == pdfFilter ? QStringLiteral("pdf")
@@ -763,13 +833,12 @@ void MainWindow::exportDiagramTo(const QString &path, diagram::ExportFormat form
     const QSizeF bounds = scene->bounds().size();
     const qreal longest = std::max({bounds.width(), bounds.height(), qreal(1)});
     const qreal pngScale = std::clamp(16000.0 / longest, 0.05, 2.0);
-    ++m_backgroundJobs;
     statusBar()->showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
-    QtConcurrent::run([scene, format, path, pngScale]() -> std::optional<Error> {
+    auto job = QtConcurrent::run([scene, format, path, pngScale]() -> std::optional<Error> {
         const Status status = diagram::exportScene(*scene, format, path, pngScale);
         return status ? std::nullopt : std::optional<Error>(status.error());
-    }).then(this, [this, path](const std::optional<Error> &error) {
-        --m_backgroundJobs;
+    });
+    whenFinished(job, this, [this, path](const std::optional<Error> &error) {
         if (error) {
             statusBar()->clearMessage();
             reportError(tr("Could not export the diagram"), describe(*error));
@@ -869,9 +938,9 @@ void MainWindow::search(const QString &query)
     }
     m_matches = unique;
     m_view->setSearchMatches(seen);
-    m_searchStatus->setText(m_matches.isEmpty() ? tr("No matches")
-                                                : m_matches.size() == 1 ? tr("1 match")
-                                                : tr("%1 matches").arg(m_matches.size()));
+    m_searchStatus->setText(m_matches.isEmpty()     ? tr("No matches")
+                            : m_matches.size() == 1 ? tr("1 match")
+                                                    : tr("%1 matches").arg(m_matches.size()));
 }
 
 void MainWindow::showMatch(qsizetype position)
@@ -921,7 +990,7 @@ void MainWindow::applyTheme(Settings::Theme theme)
     switch (theme) {
     case Settings::Theme::System:
         QApplication::setPalette(systemPalette());
-        dark = systemPalette().color(QPalette::Window).lightness() < 128;
+        dark = isDark(systemPalette());
         break;
     case Settings::Theme::Light:
         QApplication::setPalette(style()->standardPalette());
@@ -932,9 +1001,22 @@ void MainWindow::applyTheme(Settings::Theme theme)
         break;
     }
     m_view->setDiagramStyle(dark ? diagram::DiagramStyle::dark() : diagram::DiagramStyle::light());
+    refreshIcons(dark);
     updateStatus();
-    if (m_cluster.ok())
-        m_inspector->showShape(m_inspector->shape());
+}
+
+void MainWindow::refreshIcons(bool dark)
+{
+    for (QAction *action : findChildren<QAction *>()) {
+        const QString name = action->property(IconProperty).toString();
+        if (!name.isEmpty())
+            action->setIcon(lineIcon(name, dark));
+    }
+    for (QToolButton *button : findChildren<QToolButton *>()) {
+        const QString name = button->property(IconProperty).toString();
+        if (!name.isEmpty())
+            button->setIcon(lineIcon(name, dark));
+    }
 }
 
 void MainWindow::setErrorReporter(ErrorReporter reporter)
@@ -952,8 +1034,8 @@ void MainWindow::reportError(const QString &title, const QString &message)
 
 void MainWindow::log(const QString &message)
 {
-    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  "))
-                           + message);
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) +
+                           message);
 }
 
 // --- events --------------------------------------------------------------------------------
@@ -964,7 +1046,7 @@ void MainWindow::showEvent(QShowEvent *event)
     if (m_firstShow) {
         m_firstShow = false;
         if (!m_options.persistWindowState || m_settings.mainWindowState().isEmpty())
-            resizeDocks({m_inspectorDock}, {std::clamp(width() / 4, 320, 420)}, Qt::Horizontal);
+            resizeDocks({m_inspectorDock}, {std::clamp(width() / 4, 300, 380)}, Qt::Horizontal);
     }
 }
 
@@ -991,8 +1073,9 @@ QStringList MainWindow::droppedFiles(const QMimeData *mime) const
         const QFileInfo info(url.toLocalFile());
         if (info.isDir()) {
             // A directory of kubectl dumps: every JSON/YAML file directly inside it.
-            const QFileInfoList entries = QDir(info.absoluteFilePath())
-                                              .entryInfoList(QDir::Files | QDir::Readable, QDir::Name);
+            const QFileInfoList entries =
+                QDir(info.absoluteFilePath())
+                    .entryInfoList(QDir::Files | QDir::Readable, QDir::Name);
             for (const QFileInfo &entry : entries) {
                 if (isSnapshotFile(entry))
                     files << entry.absoluteFilePath();
@@ -1027,6 +1110,12 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
+    if ((event->type() == QEvent::ShowToParent || event->type() == QEvent::HideToParent) &&
+        watched != m_search && watched->isWidgetType()) {
+        auto *field = static_cast<QWidget *>(watched);
+        if (QWidget *cell = field->parentWidget(); cell && cell->parentWidget() == statusBar())
+            cell->setVisible(event->type() == QEvent::ShowToParent);
+    }
     if (watched == m_search && event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
         if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) {

@@ -8,7 +8,6 @@
 #include <QMainWindow>
 #include <QPalette>
 #include <QTimer>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -53,7 +52,8 @@ public:
 
     void openFiles(const QStringList &paths);
     void openDemo(DemoFlavour flavour);
-    void openSource(std::shared_ptr<const SnapshotSource> source, const QStringList &recentPaths = {});
+    void openSource(std::shared_ptr<const SnapshotSource> source,
+                    const QStringList &recentPaths = {});
     void cancelLoading();
     bool isLoading() const { return m_loading; }
 
@@ -111,7 +111,8 @@ private:
     void exportDiagramDialog();
     void showAbout();
 
-    void finishLoad(quint64 generation, const LoadedCluster &loaded, const QStringList &recentPaths);
+    void finishLoad(quint64 generation, const LoadedCluster &loaded,
+                    const QStringList &recentPaths);
     void setLoading(bool loading, const QString &what = {});
     void updateStatus();
     void updateActions();
@@ -119,6 +120,7 @@ private:
     void pruneRecentFiles();
     void selectShape(qsizetype shape, bool centre);
     void showMatch(qsizetype position);
+    void refreshIcons(bool dark);
     void reportError(const QString &title, const QString &message);
     void log(const QString &message);
     QStringList droppedFiles(const QMimeData *mime) const;
@@ -165,7 +167,6 @@ private:
     quint64 m_generation = 0; // bumped per load; a result from an older one is dropped
     bool m_loading = false;
     std::shared_ptr<std::atomic_bool> m_cancel;
-    int m_backgroundJobs = 0; // saves and exports in flight
 
     QList<qsizetype> m_matches;
     qsizetype m_matchPosition = -1;

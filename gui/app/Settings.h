@@ -6,7 +6,6 @@
 #include <QSettings>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace cartograph::app {
@@ -54,13 +53,11 @@ public:
     void sync() { m_settings.sync(); }
     QString fileName() const { return m_settings.fileName(); }
 
-    template<typename Enum>
-    static QString enumName(Enum value)
+    template <typename Enum> static QString enumName(Enum value)
     {
         return QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(int(value)));
     }
-    template<typename Enum>
-    static std::optional<Enum> enumFromName(const QString &name)
+    template <typename Enum> static std::optional<Enum> enumFromName(const QString &name)
     {
         bool ok = false;
         const int value = QMetaEnum::fromType<Enum>().keyToValue(name.toLatin1().constData(), &ok);

@@ -9,7 +9,6 @@
 #include <QStyle>
 #include <QToolTip>
 #include <QWheelEvent>
-
 #include <algorithm>
 #include <cmath>
 
@@ -78,15 +77,14 @@ QSizeF TopologyView::contentSize() const
     return m_scene->bounds().size() * m_zoom + QSizeF(2 * Margin, 2 * Margin);
 }
 
-QPointF TopologyView::contentOrigin() const
+QPointF TopologyView::contentOrigin(const QSize &port) const
 {
     const QSizeF content = contentSize();
-    const QSize port = viewport()->size();
     // Content smaller than the viewport is centred; larger content follows the scroll bars.
     const qreal x = content.width() <= port.width() ? (port.width() - content.width()) / 2
-                                                     : -horizontalScrollBar()->value();
+                                                    : -horizontalScrollBar()->value();
     const qreal y = content.height() <= port.height() ? (port.height() - content.height()) / 2
-                                                       : -verticalScrollBar()->value();
+                                                      : -verticalScrollBar()->value();
     return {x, y};
 }
 
@@ -94,16 +92,16 @@ QPointF TopologyView::mapFromScene(const QPointF &scenePoint) const
 {
     if (!m_scene)
         return {};
-    return contentOrigin() + QPointF(Margin, Margin)
-           + (scenePoint - m_scene->bounds().topLeft()) * m_zoom;
+    return contentOrigin() + QPointF(Margin, Margin) +
+           (scenePoint - m_scene->bounds().topLeft()) * m_zoom;
 }
 
 QPointF TopologyView::mapToScene(const QPointF &viewportPoint) const
 {
     if (!m_scene)
         return {};
-    return (viewportPoint - contentOrigin() - QPointF(Margin, Margin)) / m_zoom
-           + m_scene->bounds().topLeft();
+    return (viewportPoint - contentOrigin() - QPointF(Margin, Margin)) / m_zoom +
+           m_scene->bounds().topLeft();
 }
 
 QRectF TopologyView::mapRectFromScene(const QRectF &sceneRect) const
@@ -130,14 +128,18 @@ void TopologyView::updateScrollBars()
     vertical->setRange(0, std::max(0, int(std::ceil(content.height())) - port.height()));
 }
 
-void TopologyView::scrollSoThat(const QPointF &scenePoint, const QPointF &viewportPoint)
+void TopologyView::scrollSoThat(const QPointF &scenePoint, const QPointF &viewportPoint,
+                                bool centred)
 {
     if (!m_scene)
         return;
-    const QPointF content = QPointF(Margin, Margin)
-                            + (scenePoint - m_scene->bounds().topLeft()) * m_zoom;
+    const QPointF content =
+        QPointF(Margin, Margin) + (scenePoint - m_scene->bounds().topLeft()) * m_zoom;
+    m_positioning = true;
     horizontalScrollBar()->setValue(qRound(content.x() - viewportPoint.x()));
     verticalScrollBar()->setValue(qRound(content.y() - viewportPoint.y()));
+    m_positioning = false;
+    m_anchor = Anchor{scenePoint, viewportPoint, centred};
 }
 
 qreal TopologyView::fitZoom() const
@@ -211,7 +213,8 @@ void TopologyView::zoomToRect(const QRectF &sceneRect, qreal maximumZoom)
     if (!m_scene || sceneRect.isEmpty())
         return;
     const QSize port = maximumViewportSize();
-    const qreal zoom = std::min(port.width() / sceneRect.width(), port.height() / sceneRect.height());
+    const qreal zoom =
+        std::min(port.width() / sceneRect.width(), port.height() / sceneRect.height());
     setZoom(std::min(zoom, maximumZoom));
     centerOn(sceneRect.center());
 }
@@ -223,12 +226,12 @@ void TopologyView::zoomToShape(qsizetype shape)
     const diagram::Shape &target = m_scene->shapes().at(shape);
     if (isLeaf(target.kind)) {
         // A pod or service: large enough to read, with its neighbours around it; never zoom out.
-        const QRectF context = target.rect.adjusted(-target.rect.width() * 1.2,
-                                                    -target.rect.height() * 2.5,
-                                                    target.rect.width() * 1.2,
-                                                    target.rect.height() * 2.5);
+        const QRectF context =
+            target.rect.adjusted(-target.rect.width() * 1.2, -target.rect.height() * 2.5,
+                                 target.rect.width() * 1.2, target.rect.height() * 2.5);
         const QSize port = maximumViewportSize();
-        const qreal zoom = std::min(port.width() / context.width(), port.height() / context.height());
+        const qreal zoom =
+            std::min(port.width() / context.width(), port.height() / context.height());
         setZoom(std::max(m_zoom, std::min(zoom, 2.5)));
         centerOn(target.rect.center());
     } else {
@@ -239,7 +242,7 @@ void TopologyView::zoomToShape(qsizetype shape)
 
 void TopologyView::centerOn(const QPointF &scenePoint)
 {
-    scrollSoThat(scenePoint, QRectF(viewport()->rect()).center());
+    scrollSoThat(scenePoint, QRectF(viewport()->rect()).center(), true);
 }
 
 void TopologyView::ensureVisible(const QRectF &sceneRect)
@@ -287,8 +290,8 @@ void TopologyView::paintEvent(QPaintEvent *event)
         return;
     }
 
-    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing
-                           | QPainter::SmoothPixmapTransform);
+    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing |
+                           QPainter::SmoothPixmapTransform);
     painter.translate(contentOrigin() + QPointF(Margin, Margin));
     painter.scale(m_zoom, m_zoom);
     painter.translate(-m_scene->bounds().topLeft());
@@ -299,10 +302,29 @@ void TopologyView::paintEvent(QPaintEvent *event)
 void TopologyView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
-    if (m_fitToWindow)
+    if (m_fitToWindow) {
         applyZoom(fitZoom(), std::nullopt);
-    else
+        return;
+    }
+    if (!m_scene) {
         updateScrollBars();
+        return;
+    }
+    // Keep what the user was looking at: the pending anchor, else the old viewport's centre.
+    std::optional<Anchor> anchor = m_anchor;
+    if (!anchor && event->oldSize().isValid()) {
+        const QPointF oldCentre = QRectF(QPointF(0, 0), QSizeF(event->oldSize())).center();
+        const QPointF scene =
+            (oldCentre - contentOrigin(event->oldSize()) - QPointF(Margin, Margin)) / m_zoom +
+            m_scene->bounds().topLeft();
+        anchor = Anchor{scene, oldCentre, true};
+    }
+    updateScrollBars();
+    if (anchor) {
+        scrollSoThat(anchor->scene,
+                     anchor->centred ? QRectF(viewport()->rect()).center() : anchor->viewport,
+                     anchor->centred);
+    }
 }
 
 void TopologyView::showEvent(QShowEvent *event)
@@ -314,6 +336,8 @@ void TopologyView::showEvent(QShowEvent *event)
 
 void TopologyView::scrollContentsBy(int, int)
 {
+    if (!m_positioning)
+        m_anchor.reset(); // the user scrolled: from now on they decide what is in view
     viewport()->update();
 }
 
@@ -353,8 +377,8 @@ void TopologyView::mouseMoveEvent(QMouseEvent *event)
         return;
     }
     const QPoint delta = event->position().toPoint() - m_pressPosition;
-    if (m_dragMode == DragMode::Pending
-        && delta.manhattanLength() >= QApplication::startDragDistance()) {
+    if (m_dragMode == DragMode::Pending &&
+        delta.manhattanLength() >= QApplication::startDragDistance()) {
         m_dragMode = DragMode::Panning;
         viewport()->setCursor(Qt::ClosedHandCursor);
     }
@@ -428,8 +452,8 @@ bool TopologyView::viewportEvent(QEvent *event)
         const qsizetype shape = m_scene->shapeAt(mapToScene(help->pos()));
         if (shape >= 0) {
             const diagram::Shape &target = m_scene->shapes().at(shape);
-            QString text = QStringLiteral("<b>") + target.label.toHtmlEscaped()
-                           + QStringLiteral("</b>");
+            QString text =
+                QStringLiteral("<b>") + target.label.toHtmlEscaped() + QStringLiteral("</b>");
             if (!target.detail.isEmpty())
                 text += QStringLiteral("<br>") + target.detail.toHtmlEscaped();
             QToolTip::showText(help->globalPos(), text, viewport());

@@ -6,7 +6,6 @@
 #include <QAbstractScrollArea>
 #include <QPoint>
 #include <QSet>
-
 #include <memory>
 #include <optional>
 
@@ -85,10 +84,13 @@ private:
     static constexpr int Margin = 24; // pixels around the scene at every zoom
 
     QSizeF contentSize() const;
-    QPointF contentOrigin() const; // viewport position of the content's top-left corner
+    // Viewport position of the content's top-left corner, for a viewport of the given size.
+    QPointF contentOrigin(const QSize &port) const;
+    QPointF contentOrigin() const { return contentOrigin(viewport()->size()); }
     qreal fitZoom() const;
     void updateScrollBars();
-    void scrollSoThat(const QPointF &scenePoint, const QPointF &viewportPoint);
+    void scrollSoThat(const QPointF &scenePoint, const QPointF &viewportPoint,
+                      bool centred = false);
     std::optional<QPointF> cursorAnchor() const;
     void applyZoom(qreal zoom, std::optional<QPointF> anchor);
 
@@ -98,6 +100,18 @@ private:
     QString m_placeholder;
     qreal m_zoom = 1.0;
     bool m_fitToWindow = true; // re-fit on resize until the user zooms
+
+    // The last programmatic positioning (zoom around the cursor, centre on a shape) holds
+    // until the user scrolls: scroll bars that appear or vanish because of it resize the
+    // viewport afterwards (queued by QAbstractScrollArea), and must not move what is in view.
+    struct Anchor
+    {
+        QPointF scene;
+        QPointF viewport;
+        bool centred = false;
+    };
+    std::optional<Anchor> m_anchor;
+    bool m_positioning = false; // scroll bar changes made by scrollSoThat, not by the user
 
     enum class DragMode
     {

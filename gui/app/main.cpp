@@ -6,7 +6,6 @@
 #include <QLocale>
 #include <QTimer>
 #include <QTranslator>
-
 #include <cstdio>
 #include <variant>
 
@@ -64,8 +63,8 @@ int main(int argc, char *argv[])
     QStringList rawArguments;
     for (int i = 0; i < argc; ++i)
         rawArguments << QString::fromLocal8Bit(argv[i]);
-    const QString noDisplay = missingDisplayMessage(QProcessEnvironment::systemEnvironment(),
-                                                    rawArguments);
+    const QString noDisplay =
+        missingDisplayMessage(QProcessEnvironment::systemEnvironment(), rawArguments);
     if (!noDisplay.isEmpty())
         return runWithoutDisplay(argc, argv, noDisplay);
 
@@ -103,7 +102,8 @@ int main(int argc, char *argv[])
                     QCoreApplication::exit(1);
                     return;
                 }
-                print(stdout, QCoreApplication::translate("main", "Saved screenshot to %1").arg(path));
+                print(stdout,
+                      QCoreApplication::translate("main", "Saved screenshot to %1").arg(path));
                 QCoreApplication::exit(0);
             });
         });

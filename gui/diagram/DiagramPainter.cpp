@@ -2,7 +2,6 @@
 
 #include "DiagramMetrics.h"
 
-#include <QCoreApplication>
 #include <QFont>
 #include <QFontMetricsF>
 #include <QHash>
@@ -17,24 +16,50 @@ namespace cartograph::diagram {
 
 namespace {
 
-// Hues (degrees) chosen to stay apart from each other and from the fixed kind colours.
-constexpr std::array<int, 14> kNamespaceHues = {205, 150, 275, 28, 185, 335, 95,
-                                                250, 8,   168, 310, 48,  228, 120};
+// A qualitative palette (hue, saturation, lightness of the accent): colours far enough apart to
+// tell namespaces apart, none of them the amber of host-network pods or the orange of tunnels.
+struct PaletteColour
+{
+    int hue;
+    qreal saturation;
+    qreal lightness;
+};
+constexpr std::array<PaletteColour, 9> kNamespacePalette = {{
+    {125, 0.42, 0.38}, // green
+    {22, 0.38, 0.42},  // brown
+    {275, 0.40, 0.50}, // purple
+    {330, 0.55, 0.52}, // pink
+    {355, 0.58, 0.50}, // red
+    {62, 0.55, 0.33},  // olive
+    {192, 0.70, 0.40}, // cyan
+    {218, 0.55, 0.47}, // blue
+    {172, 0.55, 0.34}, // teal
+}};
+// The system namespace keeps one quiet colour everywhere.
+constexpr PaletteColour kSystemColour{212, 0.16, 0.46}; // slate
 
 quint32 stableHash(const QString &text)
 {
-    // FNV-1a over UTF-16: qHash is seeded per process and CPU, colours must not be.
+    // FNV-1a over UTF-16 with a final avalanche: qHash is seeded per process, colours must not
+    // be.
     quint32 hash = 2166136261u;
     for (QChar c : text) {
         hash ^= c.unicode();
         hash *= 16777619u;
     }
+    hash ^= hash >> 16;
+    hash *= 0x85ebca6bu;
+    hash ^= hash >> 13;
+    hash *= 0xc2b2ae35u;
+    hash ^= hash >> 16;
     return hash;
 }
 
-int namespaceHue(const QString &name)
+PaletteColour namespaceColour(const QString &name)
 {
-    return kNamespaceHues[stableHash(name) % kNamespaceHues.size()];
+    if (name == u"kube-system")
+        return kSystemColour;
+    return kNamespacePalette[stableHash(name) % kNamespacePalette.size()];
 }
 
 // Text lines are drawn at these pixel sizes (scene units), whatever the device resolution.
@@ -54,7 +79,33 @@ constexpr qreal kEdgeLabelSize = 11;
 
 // Below these zoom factors, the painter leaves detail out.
 constexpr qreal kTextScale = 0.45;     // pod, interface and service text
-constexpr qreal kWiringScale = 0.12;   // veths and the wiring inside nodes
+constexpr qreal kWiringScale = 0.12;   // veths, the wiring inside nodes, endpoint curves
+constexpr qreal kBlockScale = 0.04;    // pods and interfaces: namespace groups become blocks
+
+// Liang–Barsky: the part [t0, t1] of the segment a→b inside r, if any.
+bool clipSegment(const QPointF &a, const QPointF &b, const QRectF &r, qreal &t0, qreal &t1)
+{
+    t0 = 0.0;
+    t1 = 1.0;
+    const qreal dx = b.x() - a.x(), dy = b.y() - a.y();
+    const qreal p[4] = {-dx, dx, -dy, dy};
+    const qreal q[4] = {a.x() - r.left(), r.right() - a.x(), a.y() - r.top(), r.bottom() - a.y()};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0.0) {
+            if (q[i] < 0.0)
+                return false;
+            continue;
+        }
+        const qreal t = q[i] / p[i];
+        if (p[i] < 0.0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+        if (t0 > t1)
+            return false;
+    }
+    return true;
+}
 
 class Painter
 {
@@ -78,7 +129,7 @@ private:
     bool readable(qreal pixelSize) const { return pixelSize * m_scale >= 5.0; }
     qreal hairline(qreal width) const { return std::max(width, 0.9 / m_scale); }
 
-    void paintTitle(const QRectF &exposed);
+    void paintTitle();
     void paintShape(qsizetype index);
     void paintNode(const Shape &shape);
     void paintNamespace(const Shape &shape);
@@ -88,6 +139,9 @@ private:
     void paintService(const Shape &shape);
     void paintUnderlay(const Shape &shape);
     void paintEdge(const Edge &edge, bool emphasised);
+    // Strokes only the parts of the path inside the exposed area: the rasterizer would walk
+    // the whole length of a curve that crosses the cluster, visible or not.
+    void drawClippedPolyline(const QPolygonF &path);
     void paintHighlights(const QList<qsizetype> &shapes);
     QPen edgePen(EdgeKind kind, bool emphasised) const;
     void swatch(const QRectF &rect, const LegendEntry &entry);
@@ -112,6 +166,8 @@ private:
     const qreal m_scale;
     const DiagramStyle &m_style;
     const Highlight &m_highlight;
+    QRectF m_clip;
+    bool m_endpointHaze = false;
     QHash<QString, QColor> m_accents;
     QHash<QString, QColor> m_fills;
 };
@@ -146,8 +202,11 @@ void Painter::paint(const QRectF &exposed)
     m_p.setRenderHint(QPainter::Antialiasing, true);
     m_p.setRenderHint(QPainter::TextAntialiasing, true);
     m_p.fillRect(exposed, m_style.background);
+    m_endpointHaze = m_scene.endpointEdgeCount() > m_style.endpointEdgeLimit;
+    const qreal slack = 12.0 / m_scale;
+    m_clip = exposed.normalized().adjusted(-slack, -slack, slack, slack);
     if (m_scene.titleRect().intersects(exposed))
-        paintTitle(exposed);
+        paintTitle();
 
     const QList<qsizetype> shapes = m_scene.shapesIn(exposed);
     const auto &all = m_scene.shapes();
@@ -157,7 +216,7 @@ void Painter::paint(const QRectF &exposed)
          ++k)
         paintShape(shapes[k]);
 
-    // Edges of the selected shape go on top of the others.
+    // Edges of the selected shape go on top of everything, shapes included.
     const QList<qsizetype> edges = m_scene.edgesIn(exposed);
     QList<qsizetype> emphasised;
     for (qsizetype e : edges) {
@@ -169,18 +228,16 @@ void Painter::paint(const QRectF &exposed)
         }
         paintEdge(edge, false);
     }
-    for (qsizetype e : std::as_const(emphasised))
-        paintEdge(m_scene.edges()[e], true);
-
     for (; k < shapes.size(); ++k)
         paintShape(shapes[k]);
+    for (qsizetype e : std::as_const(emphasised))
+        paintEdge(m_scene.edges()[e], true);
     paintHighlights(shapes);
     m_p.restore();
 }
 
-void Painter::paintTitle(const QRectF &exposed)
+void Painter::paintTitle()
 {
-    Q_UNUSED(exposed);
     const QRectF r = m_scene.titleRect();
     if (!readable(kLegendSize))
         return;
@@ -264,6 +321,16 @@ void Painter::swatch(const QRectF &rect, const LegendEntry &entry)
 void Painter::paintShape(qsizetype index)
 {
     const Shape &shape = m_scene.shapes()[index];
+    // Search hits and the selection get a halo behind the shape; the ring comes last.
+    const bool hit = m_highlight.matches.contains(index);
+    if (hit || index == m_highlight.selected) {
+        QColor halo = index == m_highlight.selected ? m_style.selection : m_style.searchHit;
+        halo.setAlphaF(m_style.darkMode ? 0.45 : 0.40);
+        const qreal grow = hairline(6.0);
+        m_p.setPen(Qt::NoPen);
+        m_p.setBrush(halo);
+        m_p.drawRoundedRect(shape.rect.adjusted(-grow, -grow, grow, grow), 9 + grow, 9 + grow);
+    }
     switch (shape.kind) {
     case ShapeKind::Node:
         paintNode(shape);
@@ -273,12 +340,14 @@ void Painter::paintShape(qsizetype index)
         break;
     case ShapeKind::Pod:
     case ShapeKind::HostNetworkPod:
-        paintPod(shape);
+        if (m_scale >= kBlockScale)
+            paintPod(shape);
         break;
     case ShapeKind::Interface:
     case ShapeKind::Bridge:
     case ShapeKind::Tunnel:
-        paintInterface(shape);
+        if (m_scale >= kBlockScale)
+            paintInterface(shape);
         break;
     case ShapeKind::Veth:
         if (m_scale >= kWiringScale)
@@ -303,8 +372,10 @@ void Painter::paintNode(const Shape &shape)
 
     // Soft shadow, then the box, then the header band clipped to the box's rounded top.
     m_p.setPen(Qt::NoPen);
-    m_p.setBrush(m_style.darkMode ? QColor(0, 0, 0, 90) : QColor(20, 30, 50, 22));
-    m_p.drawRoundedRect(r.translated(0, 3), radius, radius);
+    if (m_scale >= kWiringScale) {
+        m_p.setBrush(m_style.darkMode ? QColor(0, 0, 0, 90) : QColor(20, 30, 50, 22));
+        m_p.drawRoundedRect(r.translated(0, 3), radius, radius);
+    }
     QPen border(notReady ? m_style.notReady : m_style.nodeBorder, notReady ? 2.4 : 1.3);
     if (unscheduled)
         border.setStyle(Qt::DashLine);
@@ -362,6 +433,15 @@ void Painter::paintNamespace(const Shape &shape)
     const QRectF r = shape.rect;
     const QColor tint = accent(shape.group);
     const bool band = shape.parent < 0;
+    if (!band && m_scale < kBlockScale) {
+        // Far out, the pods are not drawn: the group becomes a block of its colour.
+        QColor block = tint;
+        block.setAlphaF(0.6);
+        m_p.setPen(Qt::NoPen);
+        m_p.setBrush(block);
+        m_p.drawRect(r);
+        return;
+    }
     QColor background = fill(shape.group);
     background.setAlphaF(band ? 0.45 : 0.35);
     QColor border = tint;
@@ -546,35 +626,72 @@ QPen Painter::edgePen(EdgeKind kind, bool emphasised) const
         pen.setWidthF(hairline(3.0));
         break;
     case EdgeKind::ServiceEndpoint: {
-        QColor c = m_style.endpointEdge;
-        if (!emphasised)
-            c.setAlphaF(m_style.darkMode ? 0.45 : 0.38);
-        pen.setColor(c);
-        pen.setWidthF(hairline(1.2));
+        // A one-pixel cosmetic pen in an opaque light tint: antialiased translucent strokes
+        // across the viewport cost the raster engine ten times as much, and there are many.
+        const QColor &c = m_style.endpointEdge, &b = m_style.background;
+        const qreal a = m_style.darkMode ? 0.5 : 0.42;
+        pen.setColor(QColor::fromRgbF(c.redF() * a + b.redF() * (1 - a),
+                                      c.greenF() * a + b.greenF() * (1 - a),
+                                      c.blueF() * a + b.blueF() * (1 - a)));
+        pen.setWidthF(1.0);
+        pen.setCosmetic(true);
         break;
     }
     }
     if (emphasised) {
         pen.setColor(m_style.selection);
-        pen.setWidthF(pen.widthF() + 1.2);
+        pen.setCosmetic(false);
+        pen.setWidthF(hairline(2.4));
     }
     return pen;
 }
 
+void Painter::drawClippedPolyline(const QPolygonF &path)
+{
+    QPolygonF run;
+    for (qsizetype i = 1; i < path.size(); ++i) {
+        qreal t0, t1;
+        if (!clipSegment(path[i - 1], path[i], m_clip, t0, t1)) {
+            if (run.size() >= 2)
+                m_p.drawPolyline(run);
+            run.clear();
+            continue;
+        }
+        const QPointF d = path[i] - path[i - 1];
+        const QPointF a = path[i - 1] + t0 * d, b = path[i - 1] + t1 * d;
+        if (run.isEmpty() || t0 > 0.0) {
+            if (run.size() >= 2)
+                m_p.drawPolyline(run);
+            run = {a};
+        }
+        run.append(b);
+        if (t1 < 1.0) {
+            m_p.drawPolyline(run);
+            run.clear();
+        }
+    }
+    if (run.size() >= 2)
+        m_p.drawPolyline(run);
+}
+
 void Painter::paintEdge(const Edge &edge, bool emphasised)
 {
-    const bool wiring = edge.kind == EdgeKind::PodToVeth || edge.kind == EdgeKind::VethToBridge
-                        || edge.kind == EdgeKind::HostNetwork;
-    if (wiring && m_scale < kWiringScale && !emphasised)
+    const bool detail = edge.kind == EdgeKind::PodToVeth || edge.kind == EdgeKind::VethToBridge
+                        || edge.kind == EdgeKind::HostNetwork
+                        || edge.kind == EdgeKind::ServiceEndpoint;
+    if (detail && m_scale < kWiringScale && !emphasised)
+        return;
+    if (edge.kind == EdgeKind::ServiceEndpoint && m_endpointHaze && !emphasised)
         return;
     m_p.setPen(edgePen(edge.kind, emphasised));
     m_p.setBrush(Qt::NoBrush);
-    m_p.drawPolyline(edge.path);
+    drawClippedPolyline(edge.path);
     if (edge.kind == EdgeKind::ServiceEndpoint) {
         m_p.setPen(Qt::NoPen);
         m_p.setBrush(emphasised ? m_style.selection : m_style.endpointEdge);
         const qreal d = hairline(2.6);
-        m_p.drawEllipse(edge.path.last(), d, d);
+        if (m_clip.contains(edge.path.last()))
+            m_p.drawEllipse(edge.path.last(), d, d);
     }
     if (!edge.label.isEmpty() && readable(kEdgeLabelSize)) {
         const QFont f = font(kEdgeLabelSize, true);
@@ -595,20 +712,19 @@ void Painter::paintHighlights(const QList<qsizetype> &shapes)
         return;
     const auto &all = m_scene.shapes();
     if (!m_highlight.matches.isEmpty()) {
-        QColor glow = m_style.searchHit;
-        glow.setAlphaF(0.28);
         for (qsizetype i : shapes) {
             if (!m_highlight.matches.contains(i))
                 continue;
-            const QRectF r = all[i].rect.adjusted(-3, -3, 3, 3);
-            m_p.setPen(QPen(m_style.searchHit, hairline(2.5)));
-            m_p.setBrush(glow);
-            m_p.drawRoundedRect(r, 7, 7);
+            const qreal grow = hairline(3.0);
+            m_p.setPen(QPen(m_style.searchHit, hairline(2.2)));
+            m_p.setBrush(Qt::NoBrush);
+            m_p.drawRoundedRect(all[i].rect.adjusted(-grow, -grow, grow, grow), 8, 8);
         }
     }
     const qsizetype selected = m_highlight.selected;
     if (selected >= 0 && selected < all.size() && shapes.contains(selected)) {
-        const QRectF r = all[selected].rect.adjusted(-4, -4, 4, 4);
+        const qreal grow = hairline(4.0);
+        const QRectF r = all[selected].rect.adjusted(-grow, -grow, grow, grow);
         m_p.setPen(QPen(m_style.selection, hairline(3.0)));
         m_p.setBrush(Qt::NoBrush);
         m_p.drawRoundedRect(r, 8, 8);
@@ -691,14 +807,17 @@ DiagramStyle DiagramStyle::dark()
 
 QColor DiagramStyle::namespaceAccent(const QString &namespaceName) const
 {
-    const qreal hue = namespaceHue(namespaceName) / 360.0;
-    return darkMode ? QColor::fromHslF(hue, 0.62, 0.66) : QColor::fromHslF(hue, 0.58, 0.42);
+    const PaletteColour c = namespaceColour(namespaceName);
+    return darkMode ? QColor::fromHslF(c.hue / 360.0, std::min(1.0, c.saturation + 0.1),
+                                       std::min(0.75, c.lightness + 0.25))
+                    : QColor::fromHslF(c.hue / 360.0, c.saturation, c.lightness);
 }
 
 QColor DiagramStyle::namespaceFill(const QString &namespaceName) const
 {
-    const qreal hue = namespaceHue(namespaceName) / 360.0;
-    return darkMode ? QColor::fromHslF(hue, 0.32, 0.22) : QColor::fromHslF(hue, 0.70, 0.95);
+    const PaletteColour c = namespaceColour(namespaceName);
+    return darkMode ? QColor::fromHslF(c.hue / 360.0, c.saturation * 0.6, 0.21)
+                    : QColor::fromHslF(c.hue / 360.0, std::min(1.0, c.saturation + 0.2), 0.955);
 }
 
 void paintScene(QPainter &painter, const TopologyScene &scene, const QRectF &exposed, qreal scale,

@@ -43,6 +43,9 @@ struct DiagramStyle
     QColor searchHit;
     QStringList fontFamilies;     // proportional text, first installed wins
     QStringList monoFontFamilies; // interface names, addresses
+    // Above this many service → pod edges in a scene they are a haze across the whole
+    // cluster: then only those of the selected shape are drawn.
+    qsizetype endpointEdgeLimit = 4000;
 
     static DiagramStyle light();
     static DiagramStyle dark();

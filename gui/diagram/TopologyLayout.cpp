@@ -58,15 +58,18 @@ constexpr qreal kLaneHeight = 26; // under each pod row: the veth lane and the h
 constexpr qreal kVethLaneOffset = 8;
 constexpr qreal kHostLaneOffset = 17;
 constexpr qreal kRowPitch = kPodHeight + kVethGap + kVethHeight + kLaneHeight;
-constexpr qreal kColumnGap = 12;
 constexpr qreal kBusWidth = 28;
 
 constexpr qreal kGroupPad = 10;
 constexpr qreal kGroupHeader = 24;
-constexpr qreal kGroupGap = 10;
+constexpr qreal kGroupGap = 10;  // between shelves of namespace groups
+constexpr qreal kGroupGapX = 8;  // between groups side by side on one shelf
+// Pods sit on one column grid per node, whatever their group: a group of k columns spans k
+// column pitches, so small groups share a shelf and big ones wrap onto more rows.
+constexpr qreal kColumnPitch = kPodWidth + 2 * kGroupPad + kGroupGapX;
 
 constexpr qreal kInterfaceWidth = 164;
-constexpr qreal kInterfaceHeight = 46;
+constexpr qreal kInterfaceHeight = 52;
 constexpr qreal kInterfaceGap = 12;
 constexpr qreal kInterfaceRowTopGap = 26; // room for the buses' horizontal runs
 
@@ -93,6 +96,41 @@ constexpr int kMeshLimit = 6; // up to this many nodes in one row: every pair of
 QString joinDot(const QStringList &parts)
 {
     return parts.join(QStringLiteral(" · "));
+}
+
+// "node-2" before "node-10": runs of digits compare as numbers. Deterministic (no locale).
+bool naturalLess(QStringView a, QStringView b)
+{
+    qsizetype i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a[i].isDigit() && b[j].isDigit()) {
+            qsizetype ei = i, ej = j;
+            while (ei < a.size() && a[ei].isDigit())
+                ++ei;
+            while (ej < b.size() && b[ej].isDigit())
+                ++ej;
+            // Compare numerically without overflow: skip leading zeros, then length, then text.
+            qsizetype si = i, sj = j;
+            while (si + 1 < ei && a[si] == u'0')
+                ++si;
+            while (sj + 1 < ej && b[sj] == u'0')
+                ++sj;
+            if (ei - si != ej - sj)
+                return ei - si < ej - sj;
+            if (const int c = a.sliced(si, ei - si).compare(b.sliced(sj, ej - sj)); c != 0)
+                return c < 0;
+            i = ei;
+            j = ej;
+            continue;
+        }
+        if (a[i] != b[j])
+            return a[i] < b[j];
+        ++i;
+        ++j;
+    }
+    if ((a.size() - i) != (b.size() - j))
+        return (a.size() - i) < (b.size() - j);
+    return a < b; // equal under the natural order ("01" vs "1"): fall back to plain text
 }
 
 bool isControlPlane(const Node &node)
@@ -227,6 +265,9 @@ struct PodGroup
 {
     QString namespaceName;
     QList<PodSlot> pods; // own-IP pods first, then host-network pods; each by name
+    int shelf = 0;       // groups are packed left to right onto shelves
+    int column = 0;      // first pod column of the group
+    int columns = 1;
 };
 
 // Everything one node box needs, worked out before any position is fixed.
@@ -239,6 +280,7 @@ struct NodePlan
     qsizetype tunnelInterface = -1; // shown in the header's corner
     qsizetype primaryInterface = -1;
     QSet<qsizetype> vethsWithPod;
+    QList<qreal> shelfHeights;
     qreal contentHeight = 0; // header + groups, without the interface rows
     int interfaceRows = 0;
     // Filled while placing:
@@ -325,13 +367,12 @@ void LayoutBuilder::planNodes()
         const bool ca = isControlPlane(nodes[a]), cb = isControlPlane(nodes[b]);
         if (ca != cb)
             return ca;
-        return nodes[a].name < nodes[b].name;
+        return naturalLess(nodes[a].name, nodes[b].name);
     });
     if (!podsPerNode.last().isEmpty())
         order.append(-1);
 
-    const qreal innerWidth = 2 * kBusWidth + 2 * kGroupPad + m_podsPerRow * kPodWidth
-                             + (m_podsPerRow - 1) * kColumnGap;
+    const qreal innerWidth = 2 * kBusWidth + m_podsPerRow * kColumnPitch - kGroupGapX;
     m_nodeWidth = innerWidth + 2 * kNodePad;
     const int interfacesPerRow =
         std::max(1, int((innerWidth + kInterfaceGap) / (kInterfaceWidth + kInterfaceGap)));
@@ -371,10 +412,10 @@ void LayoutBuilder::planNodes()
         std::sort(podSlots.begin(), podSlots.end(), [&pods](const PodSlot &a, const PodSlot &b) {
             const Pod &pa = pods[a.pod], &pb = pods[b.pod];
             if (pa.namespaceName != pb.namespaceName)
-                return pa.namespaceName < pb.namespaceName;
+                return naturalLess(pa.namespaceName, pb.namespaceName);
             if (pa.hostNetwork != pb.hostNetwork)
                 return !pa.hostNetwork;
-            return pa.name < pb.name;
+            return naturalLess(pa.name, pb.name);
         });
         for (const PodSlot &slot : std::as_const(podSlots)) {
             const QString &ns = pods[slot.pod].namespaceName;
@@ -434,11 +475,24 @@ void LayoutBuilder::planNodes()
                                      / interfacesPerRow);
         }
 
-        qreal height = kNodePad + kHeaderHeight;
-        for (const auto &group : std::as_const(plan.groups)) {
-            const qsizetype rows = (group.pods.size() + m_podsPerRow - 1) / m_podsPerRow;
-            height += kGroupHeader + rows * kRowPitch + kGroupGap;
+        // Next-fit shelf packing keeps the namespaces in alphabetical reading order.
+        int used = m_podsPerRow;
+        for (PodGroup &group : plan.groups) {
+            group.columns = int(std::min<qsizetype>(group.pods.size(), m_podsPerRow));
+            if (used + group.columns > m_podsPerRow) {
+                plan.shelfHeights.append(0);
+                used = 0;
+            }
+            group.shelf = int(plan.shelfHeights.size() - 1);
+            group.column = used;
+            used += group.columns;
+            const qsizetype rows = (group.pods.size() + group.columns - 1) / group.columns;
+            plan.shelfHeights.last() =
+                std::max(plan.shelfHeights.last(), kGroupHeader + rows * kRowPitch);
         }
+        qreal height = kNodePad + kHeaderHeight;
+        for (qreal shelf : std::as_const(plan.shelfHeights))
+            height += shelf + kGroupGap;
         plan.contentHeight = height;
         m_plans.append(std::move(plan));
     }
@@ -747,7 +801,6 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
     const qreal podBusX = box.left() + kNodePad + kBusWidth / 2;
     const qreal hostBusX = box.right() - kNodePad - kBusWidth / 2;
     const qreal groupLeft = box.left() + kNodePad + kBusWidth;
-    const qreal groupWidth = box.width() - 2 * kNodePad - 2 * kBusWidth;
     const auto &ifaces = plan.network ? plan.network->interfaces : QList<NetworkInterface>();
 
     // Where the pod bus goes when a veth has no bridge: the interface the host routes
@@ -775,12 +828,19 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
     };
     const qreal busRunY = interfaceRowTop - kInterfaceRowTopGap / 2;
 
-    qreal y = top;
+    QList<qreal> shelfTops;
+    for (qreal y = top; qreal height : std::as_const(plan.shelfHeights)) {
+        shelfTops.append(y);
+        y += height + kGroupGap;
+    }
     for (const PodGroup &group : std::as_const(plan.groups)) {
-        const qsizetype rows = (group.pods.size() + m_podsPerRow - 1) / m_podsPerRow;
+        const qsizetype rows = (group.pods.size() + group.columns - 1) / group.columns;
+        const qreal y = shelfTops[group.shelf];
+        const qreal left = groupLeft + group.column * kColumnPitch;
         Shape groupShape;
         groupShape.kind = ShapeKind::Namespace;
-        groupShape.rect = QRectF(groupLeft, y, groupWidth, kGroupHeader + rows * kRowPitch);
+        groupShape.rect = QRectF(left, y, group.columns * kColumnPitch - kGroupGapX,
+                                 kGroupHeader + rows * kRowPitch);
         groupShape.label = group.namespaceName;
         groupShape.detail = Diagram::tr("%n pod(s)", nullptr, int(group.pods.size()));
         groupShape.modelKind = ModelKind::Namespace;
@@ -793,8 +853,8 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
         for (qsizetype k = 0; k < group.pods.size(); ++k) {
             const PodSlot &slot = group.pods[k];
             const Pod &pod = m_snapshot.pods[slot.pod];
-            const qreal x = groupLeft + kGroupPad + (k % m_podsPerRow) * (kPodWidth + kColumnGap);
-            const qreal rowTop = y + kGroupHeader + (k / m_podsPerRow) * kRowPitch;
+            const qreal x = left + kGroupPad + (k % group.columns) * kColumnPitch;
+            const qreal rowTop = y + kGroupHeader + (k / group.columns) * kRowPitch;
             const QRectF podRect(x, rowTop, kPodWidth, kPodHeight);
             const qreal vethTop = rowTop + kPodHeight + kVethGap;
             const qreal vethBottom = vethTop + kVethHeight;
@@ -891,7 +951,6 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
                 }
             }
         }
-        y += kGroupHeader + rows * kRowPitch + kGroupGap;
     }
 }
 
@@ -973,13 +1032,19 @@ void LayoutBuilder::placeUnderlay()
         subnetText.append(QStringLiteral("…"));
 
     const qreal trunkX = m_grid.left() - 30 - kUnderlayTrunkWidth;
+    // The bar spans the nodes (not the box of pods without a node).
+    qreal right = m_grid.left() + m_nodeWidth;
+    for (const auto &plan : std::as_const(m_plans)) {
+        if (plan.node >= 0)
+            right = std::max(right, plan.rect.right());
+    }
     QList<qsizetype> bars;
     for (int row = 0; row < m_gridRows; ++row) {
         Shape bar;
         bar.kind = ShapeKind::Underlay;
         const qreal barLeft = m_gridRows > 1 ? trunkX : m_grid.left();
-        bar.rect = QRectF(barLeft, m_rowBottoms[row] + kUnderlayGap,
-                          m_grid.right() - barLeft, kUnderlayHeight);
+        bar.rect = QRectF(barLeft, m_rowBottoms[row] + kUnderlayGap, right - barLeft,
+                          kUnderlayHeight);
         bar.label = Diagram::tr("Underlay network");
         bar.detail = subnetText.isEmpty()
                          ? Diagram::tr("node to node")
@@ -1051,8 +1116,8 @@ void LayoutBuilder::placeServices()
         order[i] = i;
     std::sort(order.begin(), order.end(), [&services](qsizetype a, qsizetype b) {
         if (services[a].namespaceName != services[b].namespaceName)
-            return services[a].namespaceName < services[b].namespaceName;
-        return services[a].name < services[b].name;
+            return naturalLess(services[a].namespaceName, services[b].namespaceName);
+        return naturalLess(services[a].name, services[b].name);
     });
     struct Band
     {

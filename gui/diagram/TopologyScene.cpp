@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <array>
+#include <numeric>
 
 namespace cartograph::diagram {
 
@@ -254,6 +256,7 @@ void TopologyScene::finish(const QString &title, const QList<LegendEntry> &legen
     m_adjacencyStart.fill(0, m_shapes.size() + 1);
     auto valid = [this](qsizetype s) { return s >= 0 && s < m_shapes.size(); };
     for (const auto &edge : std::as_const(m_edges)) {
+        m_endpointEdgeCount += edge.kind == EdgeKind::ServiceEndpoint ? 1 : 0;
         if (valid(edge.from))
             ++m_adjacencyStart[edge.from + 1];
         if (valid(edge.to) && edge.to != edge.from)
@@ -274,19 +277,32 @@ void TopologyScene::finish(const QString &title, const QList<LegendEntry> &legen
 
 QList<qsizetype> TopologyScene::shapesIn(const QRectF &rect) const
 {
-    QList<qsizetype> result;
+    QList<qsizetype> hits;
     if (!m_shapeGrid)
-        return result;
+        return hits;
     const QRectF r = rect.normalized();
-    const QList<qsizetype> candidates = m_shapeGrid->candidates(r);
-    result.reserve(candidates.size());
-    for (qsizetype i : candidates) {
-        if (rectsTouch(m_shapes[i].rect, r))
-            result.append(i);
+    if (r.contains(m_bounds)) {
+        // Everything: no need to go through the grid (and dedupe its cells).
+        hits.resize(m_shapes.size());
+        std::iota(hits.begin(), hits.end(), qsizetype(0));
+    } else {
+        const QList<qsizetype> candidates = m_shapeGrid->candidates(r);
+        hits.reserve(candidates.size());
+        for (qsizetype i : candidates) {
+            if (rectsTouch(m_shapes[i].rect, r))
+                hits.append(i);
+        }
     }
-    std::stable_sort(result.begin(), result.end(), [this](qsizetype a, qsizetype b) {
-        return paintLayer(m_shapes[a].kind) < paintLayer(m_shapes[b].kind);
-    });
+    // Painting order: a stable bucket sort by layer keeps index order within a layer.
+    constexpr int layers = 5;
+    std::array<qsizetype, layers + 1> start{};
+    for (qsizetype i : std::as_const(hits))
+        ++start[paintLayer(m_shapes[i].kind) + 1];
+    for (int l = 0; l < layers; ++l)
+        start[l + 1] += start[l];
+    QList<qsizetype> result(hits.size());
+    for (qsizetype i : std::as_const(hits))
+        result[start[paintLayer(m_shapes[i].kind)]++] = i;
     return result;
 }
 
@@ -296,6 +312,11 @@ QList<qsizetype> TopologyScene::edgesIn(const QRectF &rect) const
     if (!m_edgeGrid)
         return result;
     const QRectF r = rect.normalized();
+    if (r.contains(m_bounds)) {
+        result.resize(m_edges.size());
+        std::iota(result.begin(), result.end(), qsizetype(0));
+        return result;
+    }
     const QRectF wide = r.adjusted(-kEdgeSlack, -kEdgeSlack, kEdgeSlack, kEdgeSlack);
     const QList<qsizetype> candidates = m_edgeGrid->candidates(wide);
     for (qsizetype i : candidates) {

@@ -132,6 +132,7 @@ public:
     // Interface needs the node too: use interfaceShape().
     qsizetype shapeFor(ModelKind kind, qsizetype modelIndex) const;
     qsizetype interfaceShape(qsizetype nodeIndex, qsizetype interfaceIndex) const;
+    qsizetype endpointEdgeCount() const { return m_endpointEdgeCount; }
     // Edges that start or end at the shape.
     QList<qsizetype> edgesOf(qsizetype shape) const;
 
@@ -168,6 +169,7 @@ private:
     // m_adjacencyStart[s + 1])
     QList<qint32> m_adjacencyStart;
     QList<qint32> m_adjacency;
+    qsizetype m_endpointEdgeCount = 0;
 };
 
 } // namespace cartograph::diagram
