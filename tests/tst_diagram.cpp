@@ -19,7 +19,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <algorithm>
 #include <cmath>
 
@@ -62,8 +61,8 @@ QList<qsizetype> edgesOfKind(const TopologyScene &scene, EdgeKind kind)
 
 bool contains(const QRectF &outer, const QRectF &inner)
 {
-    return inner.left() >= outer.left() && inner.right() <= outer.right()
-           && inner.top() >= outer.top() && inner.bottom() <= outer.bottom();
+    return inner.left() >= outer.left() && inner.right() <= outer.right() &&
+           inner.top() >= outer.top() && inner.bottom() <= outer.bottom();
 }
 
 QString rounded(const QRectF &r)
@@ -125,7 +124,8 @@ ClusterSnapshot syntheticCluster(int nodeCount, int podsPerNode, int serviceCoun
         node.name = QStringLiteral("node-%1").arg(n, 4, 10, QLatin1Char('0'));
         const QString nodeIp = QStringLiteral("10.0.%1.%2").arg(n / 250).arg(n % 250 + 1);
         node.addresses.append(NodeAddress{QStringLiteral("InternalIP"), nodeIp});
-        node.podCidrs.append(*Cidr::parse(QStringLiteral("10.%1.%2.0/24").arg(100 + n / 256).arg(n % 256)));
+        node.podCidrs.append(
+            *Cidr::parse(QStringLiteral("10.%1.%2.0/24").arg(100 + n / 256).arg(n % 256)));
         node.ready = ConditionStatus::True;
         node.kubeletVersion = QStringLiteral("v1.29.1");
         if (n == 0)
@@ -137,7 +137,8 @@ ClusterSnapshot syntheticCluster(int nodeCount, int podsPerNode, int serviceCoun
         NetworkInterface eth0;
         eth0.name = QStringLiteral("eth0");
         eth0.kind = InterfaceKind::Ethernet;
-        eth0.addresses.append(InterfaceAddress{*IpAddress::parse(nodeIp), 16, {}, QStringLiteral("global")});
+        eth0.addresses.append(
+            InterfaceAddress{*IpAddress::parse(nodeIp), 16, {}, QStringLiteral("global")});
         network.interfaces.append(eth0);
         NetworkInterface vxlan;
         vxlan.name = QStringLiteral("flannel.1");
@@ -157,10 +158,11 @@ ClusterSnapshot syntheticCluster(int nodeCount, int podsPerNode, int serviceCoun
             pod.nodeName = node.name;
             pod.phase = QStringLiteral("Running");
             pod.ready = true;
-            pod.labels.insert(QStringLiteral("app"), QStringLiteral("app-%1").arg(podNumber % apps));
+            pod.labels.insert(QStringLiteral("app"),
+                              QStringLiteral("app-%1").arg(podNumber % apps));
             pod.labels.insert(QStringLiteral("tier"), QStringLiteral("web"));
-            pod.podIps.append(IpAddress::fromV4((10u << 24) | (quint32(100 + n / 256) << 16)
-                                                | (quint32(n % 256) << 8) | quint32(p + 2)));
+            pod.podIps.append(IpAddress::fromV4((10u << 24) | (quint32(100 + n / 256) << 16) |
+                                                (quint32(n % 256) << 8) | quint32(p + 2)));
             snapshot.pods.append(pod);
 
             NetworkInterface veth;
@@ -179,7 +181,8 @@ ClusterSnapshot syntheticCluster(int nodeCount, int podsPerNode, int serviceCoun
         service.namespaceName = QStringLiteral("team-%1").arg(s % namespaces);
         service.name = QStringLiteral("svc-%1").arg(s);
         service.clusterIps.append(IpAddress::fromV4((10u << 24) | (96u << 16) | quint32(s + 10)));
-        service.ports.append(ServicePort{QStringLiteral("http"), Protocol::TCP, 80, 8080, {}, 0, {}});
+        service.ports.append(
+            ServicePort{QStringLiteral("http"), Protocol::TCP, 80, 8080, {}, 0, {}});
         service.selector = Labels{{QStringLiteral("app"), QStringLiteral("app-%1").arg(s)}};
         snapshot.services.append(service);
     }
@@ -325,7 +328,8 @@ void TestDiagram::oneShapePerModelObject()
     QVERIFY(std::all_of(podShapes.begin(), podShapes.end(), [](int n) { return n == 1; }));
     QVERIFY(std::all_of(serviceShapes.begin(), serviceShapes.end(), [](int n) { return n == 1; }));
     QCOMPARE(shapesOfKind(sc, {ShapeKind::Node}).size(), snap.nodes.size());
-    QCOMPARE(shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod}).size(), snap.pods.size());
+    QCOMPARE(shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod}).size(),
+             snap.pods.size());
     QCOMPARE(shapesOfKind(sc, {ShapeKind::Service}).size(), snap.services.size());
     // Every edge names two valid shapes and has a drawable path.
     for (const Edge &edge : sc.edges()) {
@@ -452,7 +456,8 @@ void TestDiagram::overlayConnectsEveryPair()
         QCOMPARE(from.kind, ShapeKind::Tunnel);
         QCOMPARE(to.kind, ShapeKind::Tunnel);
         QVERIFY(from.nodeIndex != to.nodeIndex);
-        pairs.insert({std::min(from.nodeIndex, to.nodeIndex), std::max(from.nodeIndex, to.nodeIndex)});
+        pairs.insert(
+            {std::min(from.nodeIndex, to.nodeIndex), std::max(from.nodeIndex, to.nodeIndex)});
     }
     // Three nodes in one row: a full mesh.
     const qsizetype n = snap.nodes.size();
@@ -550,7 +555,8 @@ void TestDiagram::podsInsideTheirNodeWithoutOverlap()
     const QList<qsizetype> pods = shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod});
     for (qsizetype i : pods) {
         const Shape &pod = shapes[i];
-        const qsizetype node = sc.shapeFor(ModelKind::Node, snap.findNode(snap.pods[pod.modelIndex].nodeName));
+        const qsizetype node =
+            sc.shapeFor(ModelKind::Node, snap.findNode(snap.pods[pod.modelIndex].nodeName));
         QCOMPARE(pod.parent, node);
         QVERIFY2(contains(shapes[node].rect, pod.rect), qPrintable(pod.label));
         for (qsizetype j : pods) {
@@ -585,8 +591,10 @@ void TestDiagram::nodeHeaderShowsStatus()
     const TopologyScene sc = TopologyScene::layout(snap);
     const Shape &node = sc.shapes()[sc.shapeFor(ModelKind::Node, worker)];
     QVERIFY(node.flags & NodeNotReady);
-    QVERIFY2(node.detail.contains(QStringLiteral("NotReady (KubeletNotReady)")), qPrintable(node.detail));
-    const Shape &controlPlane = sc.shapes()[sc.shapeFor(ModelKind::Node, snap.findNode(u"control-plane"))];
+    QVERIFY2(node.detail.contains(QStringLiteral("NotReady (KubeletNotReady)")),
+             qPrintable(node.detail));
+    const Shape &controlPlane =
+        sc.shapes()[sc.shapeFor(ModelKind::Node, snap.findNode(u"control-plane"))];
     QVERIFY(controlPlane.flags & ControlPlane);
     QVERIFY(!(controlPlane.flags & NodeNotReady));
     QVERIFY(controlPlane.detail.contains(QStringLiteral("InternalIP 192.168.56.10")));
@@ -602,9 +610,10 @@ void TestDiagram::nodeWithoutNodeNetwork()
     snap.nodeNetworks.clear();
     const TopologyScene sc = TopologyScene::layout(snap);
     QCOMPARE(shapesOfKind(sc, {ShapeKind::Node}).size(), snap.nodes.size());
-    QCOMPARE(shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod}).size(), snap.pods.size());
-    QVERIFY(shapesOfKind(sc, {ShapeKind::Interface, ShapeKind::Bridge, ShapeKind::Tunnel,
-                               ShapeKind::Veth})
+    QCOMPARE(shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod}).size(),
+             snap.pods.size());
+    QVERIFY(shapesOfKind(
+                sc, {ShapeKind::Interface, ShapeKind::Bridge, ShapeKind::Tunnel, ShapeKind::Veth})
                 .isEmpty());
     QVERIFY(edgesOfKind(sc, EdgeKind::PodToVeth).isEmpty());
     // Still an overlay (the CNI says so) between the node boxes, and an underlay.
@@ -683,8 +692,8 @@ void TestDiagram::spatialQueries()
     // Painting order: nodes before interfaces before pods before services.
     const QList<qsizetype> ordered = sc.shapesIn(sc.bounds());
     for (qsizetype i = 1; i < ordered.size(); ++i)
-        QVERIFY(TopologyScene::paintLayer(shapes[ordered[i - 1]].kind)
-                <= TopologyScene::paintLayer(shapes[ordered[i]].kind));
+        QVERIFY(TopologyScene::paintLayer(shapes[ordered[i - 1]].kind) <=
+                TopologyScene::paintLayer(shapes[ordered[i]].kind));
 
     // A small rectangle around one pod: a strict subset, holding that pod and its node.
     const qsizetype pod = sc.shapeFor(ModelKind::Pod, 0);
@@ -706,7 +715,7 @@ void TestDiagram::spatialQueries()
 
     // shapeAt: the most specific shape.
     for (qsizetype i : shapesOfKind(sc, {ShapeKind::Pod, ShapeKind::HostNetworkPod, ShapeKind::Veth,
-                                          ShapeKind::Service, ShapeKind::Tunnel})) {
+                                         ShapeKind::Service, ShapeKind::Tunnel})) {
         QCOMPARE(sc.shapeAt(shapes[i].rect.center()), i);
     }
     const qsizetype node = sc.shapeFor(ModelKind::Node, 0);
@@ -784,7 +793,8 @@ void TestDiagram::titleAndLegend()
     QVERIFY2(title.contains(QStringLiteral("enforces NetworkPolicy")), qPrintable(title));
     const QString flannel = m_flannelScene.title();
     QVERIFY2(flannel.contains(QStringLiteral("Flannel (VXLAN)")), qPrintable(flannel));
-    QVERIFY2(flannel.contains(QStringLiteral("does not enforce NetworkPolicy")), qPrintable(flannel));
+    QVERIFY2(flannel.contains(QStringLiteral("does not enforce NetworkPolicy")),
+             qPrintable(flannel));
     QVERIFY(m_calicoScene.legend().size() >= 8);
     QCOMPARE(m_calicoScene.legend().size(), m_calicoScene.legendEntries().size());
     QVERIFY(m_calicoScene.bounds().contains(m_calicoScene.titleRect()));
@@ -816,8 +826,8 @@ void TestDiagram::goldenDump()
     QFile out(actualPath);
     if (out.open(QIODevice::WriteOnly))
         out.write(actual.toUtf8());
-    qWarning().noquote() << "first difference at line" << line + 1 << "\n  expected:"
-                         << e.value(line) << "\n  actual:  " << a.value(line)
+    qWarning().noquote() << "first difference at line" << line + 1
+                         << "\n  expected:" << e.value(line) << "\n  actual:  " << a.value(line)
                          << "\nSee: diff -u" << goldenPath << actualPath
                          << "\nIf the change is intended, rerun with CARTOGRAPH_UPDATE_GOLDEN=1.";
     QFAIL("the laid-out demo scene differs from tests/golden/diagram-calico.txt");
@@ -838,7 +848,8 @@ void TestDiagram::paintsBothStylesAtEveryZoom()
             painter.translate(-exposed.topLeft());
             Highlight highlight;
             highlight.selected = sc.shapeFor(ModelKind::Pod, 0);
-            highlight.matches = {sc.shapeFor(ModelKind::Pod, 1), sc.shapeFor(ModelKind::Service, 0)};
+            highlight.matches = {sc.shapeFor(ModelKind::Pod, 1),
+                                 sc.shapeFor(ModelKind::Service, 0)};
             paintScene(painter, sc, exposed, scale, style, highlight);
             painter.end();
             // The background fills the exposed area; something else is drawn on it.
@@ -856,8 +867,8 @@ void TestDiagram::paintsBothStylesAtEveryZoom()
     const DiagramStyle light = DiagramStyle::light();
     QCOMPARE(light.namespaceAccent(QStringLiteral("sock-shop")),
              light.namespaceAccent(QStringLiteral("sock-shop")));
-    QVERIFY(light.namespaceAccent(QStringLiteral("sock-shop"))
-            != light.namespaceAccent(QStringLiteral("kube-system")));
+    QVERIFY(light.namespaceAccent(QStringLiteral("sock-shop")) !=
+            light.namespaceAccent(QStringLiteral("kube-system")));
 }
 
 void TestDiagram::exportSvg()
@@ -899,7 +910,8 @@ void TestDiagram::exportPng()
         for (int x = 0; x < image.width(); ++x)
             drawn += image.pixel(x, y) != background;
     }
-    QVERIFY2(drawn > qint64(image.width()) * image.height() / 10, qPrintable(QString::number(drawn)));
+    QVERIFY2(drawn > qint64(image.width()) * image.height() / 10,
+             qPrintable(QString::number(drawn)));
 }
 
 void TestDiagram::exportPdf()
@@ -933,8 +945,8 @@ void TestDiagram::exportFailsOnUnwritablePath()
     }
     // An empty scene is refused, not written as a 0×0 picture.
     QTemporaryDir dir;
-    const Status empty = exportScene(TopologyScene(), ExportFormat::Png,
-                                     dir.filePath(QStringLiteral("empty.png")));
+    const Status empty =
+        exportScene(TopologyScene(), ExportFormat::Png, dir.filePath(QStringLiteral("empty.png")));
     QVERIFY(!empty.ok());
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("empty.png"))));
 }
@@ -989,8 +1001,8 @@ void TestDiagram::largeCluster()
     timer.restart();
     const QList<qsizetype> visible = sc.shapesIn(viewport);
     const QList<qsizetype> visibleEdges = sc.edgesIn(viewport);
-    qInfo("viewport query: %lld shapes, %lld edges in %lld ms", visible.size(),
-          visibleEdges.size(), timer.elapsed());
+    qInfo("viewport query: %lld shapes, %lld edges in %lld ms", visible.size(), visibleEdges.size(),
+          timer.elapsed());
     QVERIFY(!visible.isEmpty());
     QVERIFY2(visible.size() < sc.shapes().size() / 50, qPrintable(QString::number(visible.size())));
     QVERIFY(visibleEdges.size() < sc.edges().size() / 10);

@@ -10,7 +10,6 @@
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
-
 #include <algorithm>
 #include <cmath>
 
@@ -107,7 +106,8 @@ Status exportPng(const TopologyScene &scene, QSaveFile &file, const QString &pat
 Status exportPdf(const TopologyScene &scene, QSaveFile &file, const QString &path)
 {
     const QRectF bounds = scene.bounds();
-    const qreal scale = std::min({1.0, kMaxPdfSide / bounds.width(), kMaxPdfSide / bounds.height()});
+    const qreal scale =
+        std::min({1.0, kMaxPdfSide / bounds.width(), kMaxPdfSide / bounds.height()});
     QPdfWriter writer(&file);
     writer.setTitle(scene.title());
     writer.setCreator(QStringLiteral("Cartograph"));

@@ -5,12 +5,16 @@
 
 #include <QSize>
 #include <QString>
-
 #include <optional>
 
 namespace cartograph::diagram {
 
-enum class ExportFormat { Svg, Png, Pdf };
+enum class ExportFormat
+{
+    Svg,
+    Png,
+    Pdf
+};
 std::optional<ExportFormat> exportFormatFromName(QStringView name);
 
 // Pixel size of a PNG export at `scale`: the scene bounds times scale, scaled down further so

@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QPainter>
 #include <QPainterPath>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -78,9 +77,9 @@ constexpr qreal kServiceDetailSize = 10.5;
 constexpr qreal kEdgeLabelSize = 11;
 
 // Below these zoom factors, the painter leaves detail out.
-constexpr qreal kTextScale = 0.45;     // pod, interface and service text
-constexpr qreal kWiringScale = 0.12;   // veths, the wiring inside nodes, endpoint curves
-constexpr qreal kBlockScale = 0.04;    // pods and interfaces: namespace groups become blocks
+constexpr qreal kTextScale = 0.45;   // pod, interface and service text
+constexpr qreal kWiringScale = 0.12; // veths, the wiring inside nodes, endpoint curves
+constexpr qreal kBlockScale = 0.04;  // pods and interfaces: namespace groups become blocks
 
 // Liang–Barsky: the part [t0, t1] of the segment a→b inside r, if any.
 bool clipSegment(const QPointF &a, const QPointF &b, const QRectF &r, qreal &t0, qreal &t1)
@@ -211,8 +210,8 @@ void Painter::paint(const QRectF &exposed)
     const QList<qsizetype> shapes = m_scene.shapesIn(exposed);
     const auto &all = m_scene.shapes();
     qsizetype k = 0;
-    for (; k < shapes.size() && TopologyScene::paintLayer(all[shapes[k]].kind)
-                                    < TopologyScene::EdgeLayer;
+    for (; k < shapes.size() &&
+           TopologyScene::paintLayer(all[shapes[k]].kind) < TopologyScene::EdgeLayer;
          ++k)
         paintShape(shapes[k]);
 
@@ -221,8 +220,8 @@ void Painter::paint(const QRectF &exposed)
     QList<qsizetype> emphasised;
     for (qsizetype e : edges) {
         const Edge &edge = m_scene.edges()[e];
-        if (m_highlight.selected >= 0
-            && (edge.from == m_highlight.selected || edge.to == m_highlight.selected)) {
+        if (m_highlight.selected >= 0 &&
+            (edge.from == m_highlight.selected || edge.to == m_highlight.selected)) {
             emphasised.append(e);
             continue;
         }
@@ -526,8 +525,8 @@ void Painter::paintInterface(const Shape &shape)
     const QRectF inner = r.adjusted(9, 4, -8, -4);
     const qreal nameHeight = kInterfaceNameSize * 1.3;
     text(QRectF(inner.left(), inner.top(), inner.width(), nameHeight), shape.label,
-         font(kInterfaceNameSize, true, true), m_style.darkMode ? border.lighter(130)
-                                                              : border.darker(135));
+         font(kInterfaceNameSize, true, true),
+         m_style.darkMode ? border.lighter(130) : border.darker(135));
     qreal y = inner.top() + nameHeight;
     const qreal lineHeight = kInterfaceDetailSize * 1.3;
     for (const QString &line : lines) {
@@ -547,9 +546,8 @@ void Painter::paintVeth(const Shape &shape)
     m_p.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
     if (!readable(kVethSize + 1))
         return;
-    const QString caption = shape.detail.isEmpty()
-                                ? shape.label
-                                : shape.label + QStringLiteral(" ↔ ") + shape.detail;
+    const QString caption =
+        shape.detail.isEmpty() ? shape.label : shape.label + QStringLiteral(" ↔ ") + shape.detail;
     text(r.adjusted(4, 0, -4, 0), caption, font(kVethSize, false, true),
          m_style.darkMode ? m_style.vethBorder.lighter(140) : m_style.vethBorder.darker(140),
          Qt::AlignCenter, Qt::ElideMiddle);
@@ -594,9 +592,8 @@ void Painter::paintUnderlay(const Shape &shape)
     m_p.drawRoundedRect(r, radius, radius);
     if (shape.label.isEmpty() || !readable(11))
         return;
-    const QString caption = shape.detail.isEmpty()
-                                ? shape.label
-                                : shape.label + QStringLiteral("  ·  ") + shape.detail;
+    const QString caption =
+        shape.detail.isEmpty() ? shape.label : shape.label + QStringLiteral("  ·  ") + shape.detail;
     text(r.adjusted(16, 0, -16, 0), caption, font(12, true), m_style.underlayText);
 }
 
@@ -676,9 +673,9 @@ void Painter::drawClippedPolyline(const QPolygonF &path)
 
 void Painter::paintEdge(const Edge &edge, bool emphasised)
 {
-    const bool detail = edge.kind == EdgeKind::PodToVeth || edge.kind == EdgeKind::VethToBridge
-                        || edge.kind == EdgeKind::HostNetwork
-                        || edge.kind == EdgeKind::ServiceEndpoint;
+    const bool detail = edge.kind == EdgeKind::PodToVeth || edge.kind == EdgeKind::VethToBridge ||
+                        edge.kind == EdgeKind::HostNetwork ||
+                        edge.kind == EdgeKind::ServiceEndpoint;
     if (detail && m_scale < kWiringScale && !emphasised)
         return;
     if (edge.kind == EdgeKind::ServiceEndpoint && m_endpointHaze && !emphasised)
@@ -763,12 +760,12 @@ DiagramStyle DiagramStyle::light()
     s.endpointEdge = QColor(0x8e, 0x24, 0xaa);
     s.selection = QColor(0x29, 0x62, 0xff);
     s.searchHit = QColor(0xf5, 0xa6, 0x00);
-    s.fontFamilies = {QStringLiteral("Inter"), QStringLiteral("Noto Sans"),
-                      QStringLiteral("Segoe UI"), QStringLiteral("Helvetica Neue"),
+    s.fontFamilies = {QStringLiteral("Inter"),       QStringLiteral("Noto Sans"),
+                      QStringLiteral("Segoe UI"),    QStringLiteral("Helvetica Neue"),
                       QStringLiteral("DejaVu Sans"), QStringLiteral("Arial")};
     s.monoFontFamilies = {QStringLiteral("JetBrains Mono"), QStringLiteral("DejaVu Sans Mono"),
                           QStringLiteral("Noto Sans Mono"), QStringLiteral("Consolas"),
-                          QStringLiteral("Menlo"), QStringLiteral("Courier New")};
+                          QStringLiteral("Menlo"),          QStringLiteral("Courier New")};
     return s;
 }
 

@@ -59,8 +59,8 @@ struct DiagramStyle
 // What the viewer wants emphasised. Exports pass an empty one.
 struct Highlight
 {
-    qsizetype selected = -1;      // shape index
-    QSet<qsizetype> matches;      // search hits
+    qsizetype selected = -1; // shape index
+    QSet<qsizetype> matches; // search hits
 };
 
 // Paints a scene into any QPainter: the screen widget, QSvgGenerator, QPdfWriter, QImage.

@@ -112,14 +112,15 @@ QList<qsizetype> SpatialGrid::candidates(const QRectF &rect) const
 {
     QList<qsizetype> result;
     const QRectF r = rect.normalized();
-    if (m_offsets.empty() || r.right() < m_bounds.left() || r.left() > m_bounds.right()
-        || r.bottom() < m_bounds.top() || r.top() > m_bounds.bottom())
+    if (m_offsets.empty() || r.right() < m_bounds.left() || r.left() > m_bounds.right() ||
+        r.bottom() < m_bounds.top() || r.top() > m_bounds.bottom())
         return result;
     const int c0 = columnOf(r.left()), c1 = columnOf(r.right());
     const int r0 = rowOf(r.top()), r1 = rowOf(r.bottom());
     for (int row = r0; row <= r1; ++row) {
         for (int column = c0; column <= c1; ++column) {
-            const std::size_t cell = std::size_t(row) * std::size_t(m_columns) + std::size_t(column);
+            const std::size_t cell =
+                std::size_t(row) * std::size_t(m_columns) + std::size_t(column);
             for (std::uint32_t i = m_offsets[cell]; i < m_offsets[cell + 1]; ++i)
                 result.append(m_items[i]);
         }

@@ -3,7 +3,6 @@
 #include <QList>
 #include <QPointF>
 #include <QRectF>
-
 #include <cstdint>
 #include <vector>
 
@@ -47,7 +46,7 @@ private:
     int m_columns = 1;
     int m_rows = 1;
     std::vector<std::pair<std::uint32_t, qint32>> m_pending; // (cell, item) before build()
-    std::vector<std::uint32_t> m_offsets;                     // cell → first entry; size cells+1
+    std::vector<std::uint32_t> m_offsets;                    // cell → first entry; size cells+1
     std::vector<qint32> m_items;
 };
 

@@ -14,19 +14,21 @@
 // host-network pod drops into a second lane, runs right to the host bus on the right edge,
 // and down to the interface whose address it shares.
 //
+// Up to four nodes stand in one row and their tunnels form a full mesh; more nodes fill a grid
+// of about sqrt(n) columns and the overlay becomes a chain through neighbouring boxes in snake
+// order (a mesh of 5,000 nodes would be 12.5 million edges).
+//
 // Every step is linear in the snapshot: pods are bucketed per node through a hash, services
-// find their pods through a label index, and at most kEndpointCap endpoint edges are drawn per
-// service.
-
-#include "TopologyScene.h"
+// find their pods through a label index over the keys selectors use, and at most kEndpointCap
+// endpoint edges are drawn per service (the Shape detail says how many were left out).
 
 #include "CniDetection.h"
 #include "DiagramMetrics.h"
+#include "TopologyScene.h"
 
 #include <QCoreApplication>
 #include <QHash>
 #include <QSet>
-
 #include <algorithm>
 #include <cmath>
 
@@ -62,8 +64,8 @@ constexpr qreal kBusWidth = 28;
 
 constexpr qreal kGroupPad = 10;
 constexpr qreal kGroupHeader = 24;
-constexpr qreal kGroupGap = 10;  // between shelves of namespace groups
-constexpr qreal kGroupGapX = 8;  // between groups side by side on one shelf
+constexpr qreal kGroupGap = 10; // between shelves of namespace groups
+constexpr qreal kGroupGapX = 8; // between groups side by side on one shelf
 // Pods sit on one column grid per node, whatever their group: a group of k columns spans k
 // column pitches, so small groups share a shelf and big ones wrap onto more rows.
 constexpr qreal kColumnPitch = kPodWidth + 2 * kGroupPad + kGroupGapX;
@@ -91,7 +93,7 @@ constexpr qreal kBandColumnGap = 40;
 
 constexpr int kEndpointCap = 50;
 constexpr int kCurveSamples = 16;
-constexpr int kMeshLimit = 6; // up to this many nodes in one row: every pair of tunnels
+constexpr int kMeshLimit = 4; // up to this many nodes (one row): every pair of tunnels
 
 QString joinDot(const QStringList &parts)
 {
@@ -135,8 +137,8 @@ bool naturalLess(QStringView a, QStringView b)
 
 bool isControlPlane(const Node &node)
 {
-    return node.roles.contains(QStringLiteral("control-plane"))
-           || node.roles.contains(QStringLiteral("master"));
+    return node.roles.contains(QStringLiteral("control-plane")) ||
+           node.roles.contains(QStringLiteral("master"));
 }
 
 ShapeKind shapeKindFor(InterfaceKind kind)
@@ -168,8 +170,9 @@ QString addressList(const NetworkInterface &iface)
     for (const auto &a : iface.addresses) {
         if (a.scope == u"link" || a.scope == u"host")
             continue; // fe80::/64 on every interface is noise here
-        parts.append(a.prefixLength > 0 ? a.address.toString() + u'/' + QString::number(a.prefixLength)
-                                        : a.address.toString());
+        parts.append(a.prefixLength > 0
+                         ? a.address.toString() + u'/' + QString::number(a.prefixLength)
+                         : a.address.toString());
     }
     return joinDot(parts);
 }
@@ -223,8 +226,8 @@ QString overlayDescription(OverlayMode mode)
 
 bool isTunnelMode(OverlayMode mode)
 {
-    return mode == OverlayMode::Vxlan || mode == OverlayMode::IpIp
-           || mode == OverlayMode::Geneve || mode == OverlayMode::WireGuard;
+    return mode == OverlayMode::Vxlan || mode == OverlayMode::IpIp || mode == OverlayMode::Geneve ||
+           mode == OverlayMode::WireGuard;
 }
 
 // Drops repeated points so every segment has a length.
@@ -324,10 +327,10 @@ private:
     int m_gridRows = 0;
     qreal m_nodeWidth = 0;
     int m_podsPerRow = 3;
-    QRectF m_grid;                 // union of the node boxes
-    QList<qreal> m_rowTops;        // per grid row
+    QRectF m_grid;          // union of the node boxes
+    QList<qreal> m_rowTops; // per grid row
     QList<qreal> m_rowBottoms;
-    QList<int> m_overlayLanes;     // per grid row
+    QList<int> m_overlayLanes; // per grid row
     struct OverlayLink
     {
         int a, b; // plan indices
@@ -381,8 +384,7 @@ void LayoutBuilder::planNodes()
     for (qsizetype nodeIndex : std::as_const(order)) {
         NodePlan plan;
         plan.node = nodeIndex;
-        const QList<qsizetype> &podIndices =
-            podsPerNode[nodeIndex < 0 ? nodes.size() : nodeIndex];
+        const QList<qsizetype> &podIndices = podsPerNode[nodeIndex < 0 ? nodes.size() : nodeIndex];
         if (nodeIndex >= 0)
             plan.network = networkByNode.value(nodes[nodeIndex].name, nullptr);
 
@@ -441,16 +443,17 @@ void LayoutBuilder::planNodes()
                 if (!isTunnel(ifaces[i].kind))
                     continue;
                 const bool matches =
-                    (m_cni.overlay == OverlayMode::Vxlan && ifaces[i].kind == InterfaceKind::Vxlan)
-                    || (m_cni.overlay == OverlayMode::IpIp && ifaces[i].kind == InterfaceKind::IpIp)
-                    || (m_cni.overlay == OverlayMode::Geneve
-                        && ifaces[i].kind == InterfaceKind::Geneve)
-                    || (m_cni.overlay == OverlayMode::WireGuard
-                        && ifaces[i].kind == InterfaceKind::WireGuard);
+                    (m_cni.overlay == OverlayMode::Vxlan &&
+                     ifaces[i].kind == InterfaceKind::Vxlan) ||
+                    (m_cni.overlay == OverlayMode::IpIp && ifaces[i].kind == InterfaceKind::IpIp) ||
+                    (m_cni.overlay == OverlayMode::Geneve &&
+                     ifaces[i].kind == InterfaceKind::Geneve) ||
+                    (m_cni.overlay == OverlayMode::WireGuard &&
+                     ifaces[i].kind == InterfaceKind::WireGuard);
                 if (plan.tunnelInterface < 0 || matches) {
-                    const bool replace = plan.tunnelInterface < 0
-                                         || (matches && ifaces[plan.tunnelInterface].kind
-                                                            != ifaces[i].kind);
+                    const bool replace =
+                        plan.tunnelInterface < 0 ||
+                        (matches && ifaces[plan.tunnelInterface].kind != ifaces[i].kind);
                     if (replace)
                         plan.tunnelInterface = i;
                 }
@@ -458,8 +461,8 @@ void LayoutBuilder::planNodes()
             QList<qsizetype> bridges, others, ethernets;
             for (qsizetype i = 0; i < ifaces.size(); ++i) {
                 const auto kind = ifaces[i].kind;
-                if (kind == InterfaceKind::Loopback || i == plan.tunnelInterface
-                    || plan.vethsWithPod.contains(i))
+                if (kind == InterfaceKind::Loopback || i == plan.tunnelInterface ||
+                    plan.vethsWithPod.contains(i))
                     continue;
                 if (kind == InterfaceKind::Bridge)
                     bridges.append(i);
@@ -471,8 +474,8 @@ void LayoutBuilder::planNodes()
             if (plan.primaryInterface >= 0)
                 ethernets.append(plan.primaryInterface);
             plan.rowInterfaces = bridges + others + ethernets;
-            plan.interfaceRows = int((plan.rowInterfaces.size() + interfacesPerRow - 1)
-                                     / interfacesPerRow);
+            plan.interfaceRows =
+                int((plan.rowInterfaces.size() + interfacesPerRow - 1) / interfacesPerRow);
         }
 
         // Next-fit shelf packing keeps the namespaces in alphabetical reading order.
@@ -577,8 +580,10 @@ void LayoutBuilder::placeNodes()
             const int a = snake[k - 1], b = snake[k];
             const bool sameRow = a / m_columns == b / m_columns;
             m_overlayLinks.append({a, b, sameRow ? 0 : 1});
-            m_overlayLanes[a / m_columns] = std::max(m_overlayLanes[a / m_columns], sameRow ? 1 : 2);
-            m_overlayLanes[b / m_columns] = std::max(m_overlayLanes[b / m_columns], sameRow ? 1 : 2);
+            m_overlayLanes[a / m_columns] =
+                std::max(m_overlayLanes[a / m_columns], sameRow ? 1 : 2);
+            m_overlayLanes[b / m_columns] =
+                std::max(m_overlayLanes[b / m_columns], sameRow ? 1 : 2);
         }
     }
 
@@ -593,8 +598,8 @@ void LayoutBuilder::placeNodes()
             if (i >= m_plans.size())
                 break;
             const NodePlan &plan = m_plans[i];
-            const qreal rows = plan.interfaceRows * kInterfaceHeight
-                               + std::max(0, plan.interfaceRows - 1) * kInterfaceGap;
+            const qreal rows = plan.interfaceRows * kInterfaceHeight +
+                               std::max(0, plan.interfaceRows - 1) * kInterfaceGap;
             const qreal bottom = plan.interfaceRows > 0 ? kInterfaceRowTopGap + rows : 0;
             rowHeight = std::max(rowHeight, plan.contentHeight + bottom + kNodePad);
         }
@@ -689,9 +694,8 @@ void LayoutBuilder::placeNode(NodePlan &plan, const QRectF &rect)
             ready = Diagram::tr("Ready");
             break;
         case ConditionStatus::False:
-            ready = node.readyReason.isEmpty()
-                        ? Diagram::tr("NotReady")
-                        : Diagram::tr("NotReady (%1)").arg(node.readyReason);
+            ready = node.readyReason.isEmpty() ? Diagram::tr("NotReady")
+                                               : Diagram::tr("NotReady (%1)").arg(node.readyReason);
             box.flags |= NodeNotReady;
             break;
         case ConditionStatus::Unknown:
@@ -720,8 +724,8 @@ void LayoutBuilder::placeNode(NodePlan &plan, const QRectF &rect)
             versionLine.append(Diagram::tr("kubelet %1").arg(node.kubeletVersion));
         if (!node.containerRuntime.isEmpty())
             versionLine.append(node.containerRuntime);
-        box.detail = QStringList{joinDot(roleLine), joinDot(addressLine), joinDot(versionLine)}
-                         .join(u'\n');
+        box.detail =
+            QStringList{joinDot(roleLine), joinDot(addressLine), joinDot(versionLine)}.join(u'\n');
         QStringList search{node.name, role, cidrs.join(u' ')};
         for (const auto &address : node.addresses)
             search.append(address.address);
@@ -737,9 +741,9 @@ void LayoutBuilder::placeNode(NodePlan &plan, const QRectF &rect)
     if (plan.network && plan.tunnelInterface >= 0) {
         const QRectF tunnelRect(rect.right() - kNodePad - kTunnelWidth, rect.top() + kNodePad,
                                 kTunnelWidth, kTunnelHeight);
-        plan.interfaceShapes.insert(plan.tunnelInterface,
-                                    m_scene.addShape(interfaceShape(plan, plan.tunnelInterface,
-                                                                    tunnelRect)));
+        plan.interfaceShapes.insert(
+            plan.tunnelInterface,
+            m_scene.addShape(interfaceShape(plan, plan.tunnelInterface, tunnelRect)));
     }
     placeInterfaces(plan, interfaceTop);
     placePods(plan, rect.top() + kNodePad + kHeaderHeight, interfaceTop);
@@ -758,8 +762,8 @@ void LayoutBuilder::placeInterfaces(NodePlan &plan, qreal interfaceRowTop)
         // the pod bus (left) and the host bus (right) land straight on their targets.
         qsizetype firstEthernet = plan.rowInterfaces.size();
         for (qsizetype k = plan.rowInterfaces.size() - 1; k >= 0; --k) {
-            if (ifaces[plan.rowInterfaces[k]].kind != InterfaceKind::Ethernet
-                && plan.rowInterfaces[k] != plan.primaryInterface)
+            if (ifaces[plan.rowInterfaces[k]].kind != InterfaceKind::Ethernet &&
+                plan.rowInterfaces[k] != plan.primaryInterface)
                 break;
             firstEthernet = k;
         }
@@ -775,13 +779,14 @@ void LayoutBuilder::placeInterfaces(NodePlan &plan, qreal interfaceRowTop)
             if (k < firstEthernet)
                 x = row.left() + k * (kInterfaceWidth + kInterfaceGap);
             else
-                x = row.right() - (plan.rowInterfaces.size() - k) * (kInterfaceWidth + kInterfaceGap)
-                    + kInterfaceGap;
+                x = row.right() -
+                    (plan.rowInterfaces.size() - k) * (kInterfaceWidth + kInterfaceGap) +
+                    kInterfaceGap;
             const qsizetype ifIndex = plan.rowInterfaces[k];
             plan.interfaceShapes.insert(
-                ifIndex, m_scene.addShape(interfaceShape(
-                             plan, ifIndex, QRectF(x, interfaceRowTop, kInterfaceWidth,
-                                                   kInterfaceHeight))));
+                ifIndex,
+                m_scene.addShape(interfaceShape(
+                    plan, ifIndex, QRectF(x, interfaceRowTop, kInterfaceWidth, kInterfaceHeight))));
         }
         return;
     }
@@ -805,9 +810,8 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
 
     // Where the pod bus goes when a veth has no bridge: the interface the host routes
     // through. Where host-network pods go: the interface holding their address.
-    const qsizetype routeShape = plan.primaryInterface >= 0
-                                     ? plan.interfaceShapes.value(plan.primaryInterface, -1)
-                                     : -1;
+    const qsizetype routeShape =
+        plan.primaryInterface >= 0 ? plan.interfaceShapes.value(plan.primaryInterface, -1) : -1;
     // Only the bottom row and the tunnel are placed yet: these are the targets.
     QHash<QString, qsizetype> shapeByIfName;
     QHash<IpAddress, qsizetype> shapeByAddress;
@@ -874,8 +878,7 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
                 ips.append(ip.toString());
             QStringList detail;
             if (pod.hostNetwork) {
-                const QString address = !pod.hostIp.isNull() ? pod.hostIp.toString()
-                                                              : ips.value(0);
+                const QString address = !pod.hostIp.isNull() ? pod.hostIp.toString() : ips.value(0);
                 detail.append(address.isEmpty() ? Diagram::tr("hostNetwork")
                                                 : Diagram::tr("hostNetwork · %1").arg(address));
             } else {
@@ -899,7 +902,9 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
                 const qsizetype veth =
                     m_scene.addShape(interfaceShape(plan, slot.vethInterface, vethRect));
                 plan.interfaceShapes.insert(slot.vethInterface, veth);
-                m_scene.addEdge(Edge{EdgeKind::PodToVeth, podShape, veth,
+                m_scene.addEdge(Edge{EdgeKind::PodToVeth,
+                                     podShape,
+                                     veth,
                                      cleanPath({{cx, podRect.bottom()}, {cx, vethTop}}),
                                      {}});
                 const NetworkInterface &iface = ifaces[slot.vethInterface];
@@ -912,7 +917,9 @@ void LayoutBuilder::placePods(NodePlan &plan, qreal top, qreal interfaceRowTop)
                     const QRectF &t = m_scene.shapes()[target].rect;
                     const qreal laneY = vethBottom + kVethLaneOffset;
                     const qreal landX = landing(target, podBusX);
-                    m_scene.addEdge(Edge{EdgeKind::VethToBridge, veth, target,
+                    m_scene.addEdge(Edge{EdgeKind::VethToBridge,
+                                         veth,
+                                         target,
                                          cleanPath({{cx, vethBottom},
                                                     {cx, laneY},
                                                     {podBusX, laneY},
@@ -990,12 +997,8 @@ void LayoutBuilder::placeOverlay()
             // Down the gutter right of the rightmost of the two boxes.
             const qreal gutterX = std::max(a.rect.right(), b.rect.right()) + kNodeGapX / 2;
             const qreal laneB = m_rowTops[rowB] - kOverlayBase - link.lane * kOverlayLaneSpacing;
-            path = cleanPath({from,
-                              {from.x(), laneA},
-                              {gutterX, laneA},
-                              {gutterX, laneB},
-                              {to.x(), laneB},
-                              to});
+            path = cleanPath(
+                {from, {from.x(), laneA}, {gutterX, laneA}, {gutterX, laneB}, {to.x(), laneB}, to});
         }
         m_scene.addEdge(Edge{EdgeKind::Overlay, fromShape, toShape, path, label});
     }
@@ -1043,12 +1046,13 @@ void LayoutBuilder::placeUnderlay()
         Shape bar;
         bar.kind = ShapeKind::Underlay;
         const qreal barLeft = m_gridRows > 1 ? trunkX : m_grid.left();
-        bar.rect = QRectF(barLeft, m_rowBottoms[row] + kUnderlayGap, right - barLeft,
-                          kUnderlayHeight);
+        bar.rect =
+            QRectF(barLeft, m_rowBottoms[row] + kUnderlayGap, right - barLeft, kUnderlayHeight);
         bar.label = Diagram::tr("Underlay network");
-        bar.detail = subnetText.isEmpty()
-                         ? Diagram::tr("node to node")
-                         : Diagram::tr("node to node · %1").arg(subnetText.join(QStringLiteral(", ")));
+        bar.detail =
+            subnetText.isEmpty()
+                ? Diagram::tr("node to node")
+                : Diagram::tr("node to node · %1").arg(subnetText.join(QStringLiteral(", ")));
         bar.searchText = (QStringLiteral("underlay ") + subnetText.join(u' ')).toLower();
         bars.append(m_scene.addShape(std::move(bar)));
     }
@@ -1072,12 +1076,18 @@ void LayoutBuilder::placeUnderlay()
             const QRectF &r = m_scene.shapes()[primary].rect;
             // Right of centre, clear of the host bus landing on the interface's top.
             const QPointF start(r.center().x(), r.bottom());
-            m_scene.addEdge(Edge{EdgeKind::Underlay, primary, bar,
-                                 cleanPath({start, {start.x(), barRect.top()}}), {}});
+            m_scene.addEdge(Edge{EdgeKind::Underlay,
+                                 primary,
+                                 bar,
+                                 cleanPath({start, {start.x(), barRect.top()}}),
+                                 {}});
         } else {
             const QPointF start(plan.rect.center().x(), plan.rect.bottom());
-            m_scene.addEdge(Edge{EdgeKind::Underlay, plan.shape, bar,
-                                 cleanPath({start, {start.x(), barRect.top()}}), {}});
+            m_scene.addEdge(Edge{EdgeKind::Underlay,
+                                 plan.shape,
+                                 bar,
+                                 cleanPath({start, {start.x(), barRect.top()}}),
+                                 {}});
         }
     }
 }
@@ -1230,8 +1240,8 @@ void LayoutBuilder::placeServices()
             }
             QStringList ports;
             for (const auto &port : service.ports) {
-                QString text = QStringLiteral("%1/%2").arg(port.port).arg(
-                    protocolName(port.protocol));
+                QString text =
+                    QStringLiteral("%1/%2").arg(port.port).arg(protocolName(port.protocol));
                 if (port.nodePort > 0)
                     text += u' ' + Diagram::tr("NodePort %1").arg(port.nodePort);
                 ports.append(text);
@@ -1244,20 +1254,23 @@ void LayoutBuilder::placeServices()
             else if (selected.isEmpty())
                 endpointLine = Diagram::tr("selector matches no pod");
             else if (selected.size() > kEndpointCap)
-                endpointLine = Diagram::tr("%n pod(s), first %1 drawn", nullptr,
-                                           int(selected.size()))
-                                   .arg(kEndpointCap);
+                endpointLine =
+                    Diagram::tr("%n pod(s), first %1 drawn", nullptr, int(selected.size()))
+                        .arg(kEndpointCap);
             else
                 endpointLine = Diagram::tr("→ %n pod(s)", nullptr, int(selected.size()));
             if (selected.size() > kEndpointCap)
                 shape.flags |= EndpointsCapped;
             const QString dns = service.dnsName(m_snapshot.clusterDomain);
-            shape.detail = QStringList{typeLine,
-                                       ports.isEmpty() ? Diagram::tr("no ports") : joinDot(ports),
-                                       dns, endpointLine}
-                               .join(u'\n');
-            shape.searchText = QStringList{service.name, service.namespaceName,
-                                           service.qualifiedName(), ips.join(u' '), dns,
+            shape.detail =
+                QStringList{typeLine, ports.isEmpty() ? Diagram::tr("no ports") : joinDot(ports),
+                            dns, endpointLine}
+                    .join(u'\n');
+            shape.searchText = QStringList{service.name,
+                                           service.namespaceName,
+                                           service.qualifiedName(),
+                                           ips.join(u' '),
+                                           dns,
                                            serviceTypeName(service.type)}
                                    .join(u' ')
                                    .toLower();
@@ -1270,8 +1283,11 @@ void LayoutBuilder::placeServices()
                 if (podShape < 0)
                     continue;
                 const QRectF &p = m_scene.shapes()[podShape].rect;
-                m_scene.addEdge(Edge{EdgeKind::ServiceEndpoint, serviceShape, podShape,
-                                     curve(from, QPointF(p.right(), p.center().y())), {}});
+                m_scene.addEdge(Edge{EdgeKind::ServiceEndpoint,
+                                     serviceShape,
+                                     podShape,
+                                     curve(from, QPointF(p.right(), p.center().y())),
+                                     {}});
             }
         }
         y += bandHeight + kBandGap;
@@ -1292,9 +1308,9 @@ QString LayoutBuilder::titleText() const
         if (m_cni.overlay != OverlayMode::Unknown)
             cni = Diagram::tr("%1 (%2)").arg(cni, overlayModeName(m_cni.overlay));
         if (m_cni.enforcementKnown)
-            cni = Diagram::tr("%1, %2").arg(cni, m_cni.enforcesNetworkPolicy
-                                                     ? Diagram::tr("enforces NetworkPolicy")
-                                                     : Diagram::tr("does not enforce NetworkPolicy"));
+            cni = Diagram::tr("%1, %2").arg(
+                cni, m_cni.enforcesNetworkPolicy ? Diagram::tr("enforces NetworkPolicy")
+                                                 : Diagram::tr("does not enforce NetworkPolicy"));
     }
     parts.append(cni);
     return Diagram::tr("Cluster — %1").arg(joinDot(parts));

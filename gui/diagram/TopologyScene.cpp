@@ -3,7 +3,6 @@
 #include "SpatialGrid.h"
 
 #include <QRegularExpression>
-
 #include <algorithm>
 #include <array>
 #include <numeric>
@@ -22,8 +21,8 @@ constexpr qreal kEdgeSlack = 4.0;
 bool rectsTouch(const QRectF &a, const QRectF &b)
 {
     // Unlike QRectF::intersects, also true for zero-width or zero-height rectangles.
-    return a.left() <= b.right() && b.left() <= a.right() && a.top() <= b.bottom()
-           && b.top() <= a.bottom();
+    return a.left() <= b.right() && b.left() <= a.right() && a.top() <= b.bottom() &&
+           b.top() <= a.bottom();
 }
 
 // Liang–Barsky: does the segment a→b cross the rectangle?
@@ -351,8 +350,8 @@ qsizetype TopologyScene::shapeAt(const QPointF &point) const
 QList<qsizetype> TopologyScene::find(const QString &query) const
 {
     QList<qsizetype> result;
-    const QStringList terms = query.toLower().split(QRegularExpression(QStringLiteral("\\s+")),
-                                                    Qt::SkipEmptyParts);
+    const QStringList terms =
+        query.toLower().split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     if (terms.isEmpty())
         return result;
     for (qsizetype i = 0; i < m_shapes.size(); ++i) {

@@ -10,7 +10,6 @@
 #include <QRectF>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 #include <optional>
 
@@ -19,7 +18,8 @@ namespace cartograph::diagram {
 // What a shape stands for. One scene holds every shape as plain values (no QGraphicsItem per
 // pod): painting walks only the shapes inside the exposed rectangle through a spatial grid,
 // so tens of thousands of pods cost what is on screen, not what is in the cluster.
-enum class ShapeKind {
+enum class ShapeKind
+{
     Node,           // container box for one node (or the box of pods without a known node)
     Interface,      // eth0, ens3, docker0 … (plain host interface; lo is not drawn)
     Bridge,         // cni0, docker0, cbr0, weave
@@ -38,23 +38,32 @@ QString shapeKindName(ShapeKind kind);
 
 // Which snapshot list Shape::modelIndex points into.
 // Interface: index into the NodeNetwork::interfaces of the node named by Shape::nodeIndex.
-enum class ModelKind { None, Node, Pod, Service, Namespace, Interface };
+enum class ModelKind
+{
+    None,
+    Node,
+    Pod,
+    Service,
+    Namespace,
+    Interface
+};
 
-enum ShapeFlag : quint32 {
-    NodeNotReady = 0x1,       // Node: Ready condition False or Unknown
-    ControlPlane = 0x2,       // Node: has the control-plane role
-    UnscheduledBox = 0x4,     // Node-kind box holding pods without a known node
-    PodNotRunning = 0x8,      // Pod: phase other than Running/Succeeded, or not ready
-    EndpointsCapped = 0x10,   // Service: more backing pods than ServiceEndpoint edges drawn
-    PrimaryInterface = 0x20,  // Interface: the node's InternalIP interface (joins the underlay)
+enum ShapeFlag : quint32
+{
+    NodeNotReady = 0x1,      // Node: Ready condition False or Unknown
+    ControlPlane = 0x2,      // Node: has the control-plane role
+    UnscheduledBox = 0x4,    // Node-kind box holding pods without a known node
+    PodNotRunning = 0x8,     // Pod: phase other than Running/Succeeded, or not ready
+    EndpointsCapped = 0x10,  // Service: more backing pods than ServiceEndpoint edges drawn
+    PrimaryInterface = 0x20, // Interface: the node's InternalIP interface (joins the underlay)
 };
 
 struct Shape
 {
     ShapeKind kind = ShapeKind::Pod;
-    QRectF rect;          // scene coordinates
-    QString label;        // first line: name
-    QString detail;       // further lines ('\n' separated): IP / CIDR / DNS name
+    QRectF rect;    // scene coordinates
+    QString label;  // first line: name
+    QString detail; // further lines ('\n' separated): IP / CIDR / DNS name
     ModelKind modelKind = ModelKind::None;
     qsizetype modelIndex = -1; // index in the snapshot list named by modelKind
     qsizetype nodeIndex = -1;  // interfaces and pods: index of their node in snapshot.nodes
@@ -64,7 +73,8 @@ struct Shape
     quint32 flags = 0;         // ShapeFlag bits
 };
 
-enum class EdgeKind {
+enum class EdgeKind
+{
     VethToBridge,    // veth host end → bridge (or to the node's primary interface when the
                      // CNI routes through the host, Calico-style, with no bridge)
     PodToVeth,       // pod → its veth host end
@@ -81,8 +91,8 @@ struct Edge
     EdgeKind kind = EdgeKind::ServiceEndpoint;
     qsizetype from = -1; // shape indices
     qsizetype to = -1;
-    QPolygonF path;      // scene coordinates, at least two points
-    QString label;       // overlay: "VXLAN VNI 1 :8472", "IP-in-IP"
+    QPolygonF path; // scene coordinates, at least two points
+    QString label;  // overlay: "VXLAN VNI 1 :8472", "IP-in-IP"
 };
 
 // Where an edge's label is drawn: the middle of its longest segment.
