@@ -1,4 +1,5 @@
 #include "CliCommands.h"
+#include "Translations.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
@@ -24,6 +25,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("cartograph-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Cartograph"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CARTOGRAPH_VERSION));
+    cartograph::installTranslators(*app);
 
     QTextStream out(stdout);
     QTextStream err(stderr);

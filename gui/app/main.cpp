@@ -1,11 +1,10 @@
 #include "LaunchOptions.h"
 #include "MainWindow.h"
+#include "Translations.h"
 
 #include <QApplication>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QTimer>
-#include <QTranslator>
 #include <cstdio>
 #include <variant>
 
@@ -44,18 +43,6 @@ int runWithoutDisplay(int argc, char **argv, const QString &message)
     return 1;
 }
 
-void installTranslators(QApplication &app)
-{
-    auto *qtTranslator = new QTranslator(&app);
-    if (qtTranslator->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qtTranslator);
-    auto *translator = new QTranslator(&app);
-    if (translator->load(QLocale(), QStringLiteral("cartograph"), QStringLiteral("_"),
-                         QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(translator);
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -72,7 +59,7 @@ int main(int argc, char *argv[])
     setApplicationIdentity();
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Cartograph"));
     QGuiApplication::setDesktopFileName(QStringLiteral("io.cartograph.Cartograph"));
-    installTranslators(app);
+    cartograph::installTranslators(app);
 
     const auto parsed = parseLaunchOptions(QCoreApplication::arguments());
     if (const auto *exit = std::get_if<LaunchExit>(&parsed)) {
