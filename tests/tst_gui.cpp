@@ -24,6 +24,13 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstring>
 #include <QTreeWidget>
 #include <QUrl>
 
@@ -142,6 +149,7 @@ private slots:
     void launchOptions();
     void missingDisplay_data();
     void missingDisplay();
+    void realX11ProbeFindsAListeningSocket();
 
 private:
     QTemporaryDir m_dir;
@@ -814,7 +822,14 @@ void TestGui::missingDisplay_data()
 
     const QStringList plain{QStringLiteral("cartograph")};
     QTest::newRow("nothing set") << QStringList{} << plain << true;
+    // The rows below pretend that a server listens on :0 and nothing on :7.
     QTest::newRow("X11") << QStringList{QStringLiteral("DISPLAY=:0")} << plain << false;
+    QTest::newRow("X11 screen") << QStringList{QStringLiteral("DISPLAY=:0.1")} << plain << false;
+    QTest::newRow("stale X11 display") << QStringList{QStringLiteral("DISPLAY=:7")} << plain << true;
+    QTest::newRow("stale unix display") << QStringList{QStringLiteral("DISPLAY=unix:7.0")} << plain
+                                        << true;
+    QTest::newRow("remote display left to Qt")
+        << QStringList{QStringLiteral("DISPLAY=buildhost:7")} << plain << false;
     QTest::newRow("Wayland") << QStringList{QStringLiteral("WAYLAND_DISPLAY=wayland-0")} << plain
                              << false;
     QTest::newRow("explicit platform")
@@ -836,12 +851,39 @@ void TestGui::missingDisplay()
     QProcessEnvironment env;
     for (const QString &entry : environment)
         env.insert(entry.section(u'=', 0, 0), entry.section(u'=', 1));
-    const QString message = missingDisplayMessage(env, arguments);
+    const QString message =
+        missingDisplayMessage(env, arguments, [](int display) { return display == 0; });
     QCOMPARE(!message.isEmpty(), missing);
     if (missing) {
-        QVERIFY(message.contains(QStringLiteral("DISPLAY and WAYLAND_DISPLAY are unset")));
+        QVERIFY(message.contains(env.value(QStringLiteral("DISPLAY")).isEmpty()
+                                     ? QStringLiteral("DISPLAY and WAYLAND_DISPLAY are unset")
+                                     : QStringLiteral("no X server answers on display ")
+                                           + env.value(QStringLiteral("DISPLAY"))));
         QVERIFY(message.contains(QStringLiteral("xvfb-run -a cartograph")));
+        QVERIFY(message.contains(QStringLiteral("xvfb-run -a ./dev.sh run")));
     }
+}
+
+void TestGui::realX11ProbeFindsAListeningSocket()
+{
+#if defined(Q_OS_LINUX)
+    // A real abstract socket where an X server would listen, then nothing.
+    const int display = 4000 + int(QCoreApplication::applicationPid() % 1000);
+    const QByteArray name = "/tmp/.X11-unix/X" + QByteArray::number(display);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path + 1, name.constData(), size_t(name.size()));
+    const auto length = socklen_t(offsetof(sockaddr_un, sun_path) + 1 + size_t(name.size()));
+    QCOMPARE(::bind(fd, reinterpret_cast<const sockaddr *>(&address), length), 0);
+    QCOMPARE(::listen(fd, 1), 0);
+    QVERIFY(localX11DisplayReachable(display));
+    ::close(fd);
+    QVERIFY(!localX11DisplayReachable(display));
+#else
+    QSKIP("the X11 socket probe is Linux only");
+#endif
 }
 
 QTEST_MAIN(TestGui)

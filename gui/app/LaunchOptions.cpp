@@ -3,6 +3,16 @@
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
+#include <cstring>
+
+#if defined(Q_OS_LINUX)
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstddef>
+#endif
+
 namespace cartograph::app {
 
 namespace {
@@ -93,7 +103,36 @@ std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &ar
     return options;
 }
 
-QString missingDisplayMessage(const QProcessEnvironment &environment, const QStringList &arguments)
+bool localX11DisplayReachable(int display)
+{
+#if defined(Q_OS_LINUX)
+    const QByteArray path = "/tmp/.X11-unix/X" + QByteArray::number(display);
+    // Linux X servers listen on an abstract socket and on the file; either will do.
+    for (const bool abstractName : {true, false}) {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return true; // cannot tell; let Qt try
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        const size_t offset = abstractName ? 1 : 0;
+        std::memcpy(address.sun_path + offset, path.constData(), size_t(path.size()));
+        const auto length = socklen_t(offsetof(sockaddr_un, sun_path) + offset + size_t(path.size())
+                                      + (abstractName ? 0 : 1));
+        const bool connected =
+            ::connect(fd, reinterpret_cast<const sockaddr *>(&address), length) == 0;
+        ::close(fd);
+        if (connected)
+            return true;
+    }
+    return false;
+#else
+    Q_UNUSED(display)
+    return true;
+#endif
+}
+
+QString missingDisplayMessage(const QProcessEnvironment &environment, const QStringList &arguments,
+                              const std::function<bool(int)> &x11DisplayReachable)
 {
 #if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS) && !defined(Q_OS_ANDROID)
     // An explicit platform (offscreen, vnc, eglfs …) is the user's choice; Qt reports on it.
@@ -102,14 +141,28 @@ QString missingDisplayMessage(const QProcessEnvironment &environment, const QStr
     if (arguments.contains(QStringLiteral("-platform")) ||
         arguments.contains(QStringLiteral("--platform")))
         return {};
-    if (!environment.value(QStringLiteral("DISPLAY")).isEmpty() ||
-        !environment.value(QStringLiteral("WAYLAND_DISPLAY")).isEmpty())
+    const QString hint = Tr::tr("Run it on a desktop session, or headless with: xvfb-run -a "
+                                "cartograph (from a source tree: xvfb-run -a ./dev.sh run)");
+    if (!environment.value(QStringLiteral("WAYLAND_DISPLAY")).isEmpty())
         return {};
-    return Tr::tr("cartograph: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it on "
-                  "a desktop session, or headless with: xvfb-run -a cartograph");
+    const QString display = environment.value(QStringLiteral("DISPLAY"));
+    if (display.isEmpty())
+        return Tr::tr("cartograph: no display found (DISPLAY and WAYLAND_DISPLAY are unset).") +
+               u' ' + hint;
+    // A local display nobody listens on (a stale DISPLAY) would end in Qt's platform-plugin
+    // abort; say what is wrong instead. Remote displays (host:0) are left to Qt.
+    static const QRegularExpression local(QStringLiteral("^(?:unix)?:(\\d+)(?:\\.\\d+)?$"));
+    const QRegularExpressionMatch match = local.match(display);
+    if (match.hasMatch() && !x11DisplayReachable(match.captured(1).toInt()))
+        return Tr::tr("cartograph: no X server answers on display %1 (DISPLAY is set, but "
+                      "nothing listens on it).")
+                   .arg(display) +
+               u' ' + hint;
+    return {};
 #else
     Q_UNUSED(environment)
     Q_UNUSED(arguments)
+    Q_UNUSED(x11DisplayReachable)
     return {};
 #endif
 }

@@ -7,6 +7,7 @@
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <optional>
 #include <variant>
 
@@ -36,6 +37,11 @@ std::optional<QSize> parseWindowSize(QStringView text);
 
 // Before a QApplication exists: a message explaining why no window can be shown (no X11 or
 // Wayland display and no platform chosen explicitly), or an empty string when one can.
-QString missingDisplayMessage(const QProcessEnvironment &environment, const QStringList &arguments);
+// True when a local X server listens on display :N (abstract or /tmp/.X11-unix socket).
+bool localX11DisplayReachable(int display);
+
+QString missingDisplayMessage(const QProcessEnvironment &environment, const QStringList &arguments,
+                              const std::function<bool(int)> &x11DisplayReachable =
+                                  localX11DisplayReachable);
 
 } // namespace cartograph::app
