@@ -222,6 +222,8 @@ private slots:
     void serviceEndpointsMatchSelector();
     void podsInsideTheirNodeWithoutOverlap_data() { flavours(); }
     void podsInsideTheirNodeWithoutOverlap();
+    void readableWhenFitted_data() { flavours(); }
+    void readableWhenFitted();
     void nodeHeaderShowsStatus();
     void nodeWithoutNodeNetwork();
     void degenerateSnapshots();
@@ -578,6 +580,55 @@ void TestDiagram::podsInsideTheirNodeWithoutOverlap()
         if (shape.parent >= 0)
             QVERIFY2(contains(shapes[shape.parent].rect, shape.rect), qPrintable(shape.label));
         QVERIFY(contains(sc.bounds(), shape.rect));
+    }
+}
+
+void TestDiagram::readableWhenFitted()
+{
+    // The first view of a small cluster is the scene fitted to the window: in the diagram pane
+    // of a 1600×1000 window (about 1180×900 px next to the inspector) the pods, interfaces and
+    // services must already show their names.
+    QFETCH(DemoFlavour, flavour);
+    const TopologyScene &sc = scene(flavour);
+    const QRectF bounds = sc.bounds();
+    const qreal fit = std::min(1180.0 / bounds.width(), 900.0 / bounds.height());
+    qInfo("bounds %.0f x %.0f, fit zoom %.3f (text from %.3f)", bounds.width(), bounds.height(),
+          fit, kMinimumTextZoom);
+    QVERIFY2(fit >= kMinimumTextZoom, qPrintable(QString::number(fit)));
+
+    // A services column far taller than the one row of nodes goes under the nodes instead.
+    const auto &shapes = sc.shapes();
+    qreal nodesBottom = 0;
+    for (qsizetype i : shapesOfKind(sc, {ShapeKind::Node, ShapeKind::Underlay}))
+        nodesBottom = std::max(nodesBottom, shapes[i].rect.bottom());
+    const QList<qsizetype> services = shapesOfKind(sc, {ShapeKind::Service});
+    QVERIFY(!services.isEmpty());
+    for (qsizetype i : services)
+        QVERIFY2(shapes[i].rect.top() > nodesBottom, qPrintable(shapes[i].label));
+
+    // Top-level boxes (nodes, underlay bar, service bands) keep apart, and every service lies
+    // in the band of its namespace.
+    QList<qsizetype> topLevel;
+    for (qsizetype i :
+         shapesOfKind(sc, {ShapeKind::Node, ShapeKind::Underlay, ShapeKind::Namespace})) {
+        if (shapes[i].parent < 0)
+            topLevel.append(i);
+    }
+    for (qsizetype i : std::as_const(topLevel)) {
+        for (qsizetype j : std::as_const(topLevel)) {
+            if (i != j)
+                QVERIFY2(!shapes[i].rect.intersects(shapes[j].rect),
+                         qPrintable(shapes[i].label + QStringLiteral(" / ") + shapes[j].label));
+        }
+    }
+    for (qsizetype i : services) {
+        bool inBand = false;
+        for (qsizetype b : std::as_const(topLevel)) {
+            inBand = inBand || (shapes[b].kind == ShapeKind::Namespace &&
+                                shapes[b].label == shapes[i].group &&
+                                contains(shapes[b].rect, shapes[i].rect));
+        }
+        QVERIFY2(inBand, qPrintable(shapes[i].label));
     }
 }
 
@@ -993,6 +1044,12 @@ void TestDiagram::largeCluster()
     // Pods stay inside their nodes.
     for (qsizetype i : shapesOfKind(sc, {ShapeKind::Pod}))
         QVERIFY(contains(sc.shapes()[sc.shapes()[i].parent].rect, sc.shapes()[i].rect));
+    // Beside a grid this tall, the services stand in columns right of it.
+    qreal gridRight = 0;
+    for (qsizetype i : shapesOfKind(sc, {ShapeKind::Node}))
+        gridRight = std::max(gridRight, sc.shapes()[i].rect.right());
+    for (qsizetype i : shapesOfKind(sc, {ShapeKind::Service}))
+        QVERIFY(sc.shapes()[i].rect.left() > gridRight);
 
     // A 1600×1000 viewport in the middle of the node grid sees a small part of the scene.
     const QRectF grid = sc.shapes()[sc.shapeFor(ModelKind::Node, 0)].rect.united(

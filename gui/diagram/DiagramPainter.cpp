@@ -76,8 +76,19 @@ constexpr qreal kServiceNameSize = 12.5;
 constexpr qreal kServiceDetailSize = 10.5;
 constexpr qreal kEdgeLabelSize = 11;
 
-// Below these zoom factors, the painter leaves detail out.
-constexpr qreal kTextScale = 0.45;   // pod, interface and service text
+// Fonts are set in whole pixels.
+constexpr int roundedPixels(qreal size)
+{
+    return std::max(1, int(size + 0.5));
+}
+
+// Below these zoom factors, the painter leaves detail out. Pod, interface and service text is
+// left out below kMinimumTextZoom (DiagramPainter.h); at that zoom it is still 5 px high:
+static_assert(roundedPixels(std::min({kPodNameSize, kPodDetailSize, kInterfaceNameSize,
+                                      kInterfaceDetailSize, kServiceNameSize,
+                                      kServiceDetailSize})) *
+                  kMinimumTextZoom >=
+              5.0);
 constexpr qreal kWiringScale = 0.12; // veths, the wiring inside nodes, endpoint curves
 constexpr qreal kBlockScale = 0.04;  // pods and interfaces: namespace groups become blocks
 
@@ -125,7 +136,9 @@ private:
     void text(const QRectF &rect, const QString &text, const QFont &font, const QColor &colour,
               Qt::Alignment align = Qt::AlignLeft | Qt::AlignVCenter,
               Qt::TextElideMode elide = Qt::ElideRight);
-    bool readable(qreal pixelSize) const { return pixelSize * m_scale >= 5.0; }
+    bool readable(qreal pixelSize) const { return roundedPixels(pixelSize) * m_scale >= 5.0; }
+    // Pods, interfaces and services show their text.
+    bool detailed() const { return m_scale >= kMinimumTextZoom; }
     qreal hairline(qreal width) const { return std::max(width, 0.9 / m_scale); }
 
     void paintTitle();
@@ -177,7 +190,7 @@ QFont Painter::font(qreal pixelSize, bool bold, bool mono) const
     f.setFamilies(mono ? m_style.monoFontFamilies : m_style.fontFamilies);
     f.setStyleHint(mono ? QFont::Monospace : QFont::SansSerif);
     // Pixel sizes are device pixels; the painter's transform makes them scene units.
-    f.setPixelSize(std::max(1, int(std::lround(pixelSize))));
+    f.setPixelSize(roundedPixels(pixelSize));
     if (bold)
         f.setWeight(QFont::DemiBold);
     return f;
@@ -469,7 +482,7 @@ void Painter::paintPod(const Shape &shape)
     const bool notRunning = shape.flags & PodNotRunning;
     const QColor tint = accent(shape.group);
     QColor background = host ? m_style.hostPodFill : fill(shape.group);
-    if (!readable(kPodDetailSize)) {
+    if (!detailed()) {
         // Far out: a filled block in the namespace colour, no text.
         m_p.setPen(Qt::NoPen);
         m_p.setBrush(host ? m_style.hostPodBorder : tint);
@@ -519,7 +532,7 @@ void Painter::paintInterface(const Shape &shape)
     m_p.setPen(QPen(border, 1.6));
     m_p.setBrush(fillColour);
     m_p.drawRoundedRect(r.adjusted(0.8, 0.8, -0.8, -0.8), 7, 7);
-    if (!readable(kInterfaceDetailSize))
+    if (!detailed())
         return;
     const QStringList lines = shape.detail.split(u'\n', Qt::SkipEmptyParts);
     const QRectF inner = r.adjusted(9, 4, -8, -4);
@@ -559,7 +572,7 @@ void Painter::paintService(const Shape &shape)
     m_p.setPen(QPen(m_style.serviceBorder, 1.4));
     m_p.setBrush(m_style.serviceFill);
     m_p.drawRoundedRect(r.adjusted(0.7, 0.7, -0.7, -0.7), 8, 8);
-    if (!readable(kServiceDetailSize))
+    if (!detailed())
         return;
     const QRectF inner = r.adjusted(11, 5, -9, -5);
     const qreal nameHeight = kServiceNameSize * 1.4;

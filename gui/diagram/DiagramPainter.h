@@ -63,11 +63,16 @@ struct Highlight
     QSet<qsizetype> matches; // search hits
 };
 
+// The zoom from which pods, interfaces and services show their names and addresses (below it
+// they are plain boxes). The smallest of those texts is then still 5 px high on screen. The
+// layout aims to open small clusters at least this large in a typical window.
+inline constexpr qreal kMinimumTextZoom = 0.46;
+
 // Paints a scene into any QPainter: the screen widget, QSvgGenerator, QPdfWriter, QImage.
 // Fills `exposed` with the background first. Only shapes and edges intersecting `exposed`
 // (scene coordinates) are visited. The painter's transform maps scene to device; `scale` is
-// that transform's zoom, used for level of detail (below about 50 % pods lose their text,
-// below about 12 % veths and in-node wiring are left out).
+// that transform's zoom, used for level of detail (below kMinimumTextZoom pods, interfaces and
+// services lose their text, below about 12 % veths and in-node wiring are left out).
 void paintScene(QPainter &painter, const TopologyScene &scene, const QRectF &exposed, qreal scale,
                 const DiagramStyle &style = DiagramStyle::light(), const Highlight &highlight = {});
 

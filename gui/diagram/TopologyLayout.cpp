@@ -5,8 +5,14 @@
 // the top-right corner, pods grouped by namespace with their veth host ends under them, and the
 // node's bridges and physical interfaces along the bottom. Overlay edges run above each grid
 // row from tunnel to tunnel; the underlay bar runs below each row and every node's primary
-// interface drops onto it. Services sit in namespace bands in columns right of the grid, with
-// light curves to the pods their selector matches.
+// interface drops onto it. Services sit in namespace bands, with light curves to the pods their
+// selector matches: in columns right of the grid when the grid is tall (many nodes), in a block
+// under the nodes when one column of services would dwarf a single row of nodes.
+//
+// Where the layout has a choice (how many pod columns a node box has while the nodes fit in one
+// row; services beside or below the nodes, and how tall their columns are), it takes the
+// arrangement that opens largest in a reference view (DiagramMetrics.h), so that a small
+// cluster's first, fitted view is readable.
 //
 // Wiring inside a node follows fixed channels so lines never cross pods: a veth drops into
 // the lane under its pod row, runs left to the pod-network bus on the left edge of the node,
@@ -31,6 +37,7 @@
 #include <QSet>
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace cartograph::diagram {
 
@@ -49,7 +56,7 @@ constexpr qreal kNodePad = metrics::NodePad;
 constexpr qreal kHeaderHeight = metrics::NodeHeaderHeight;
 constexpr qreal kTunnelWidth = metrics::TunnelWidth;
 constexpr qreal kTunnelHeight = metrics::TunnelHeight;
-constexpr qreal kNodeGapX = 90;
+constexpr qreal kNodeGapX = 72;
 
 constexpr qreal kPodWidth = 224;
 constexpr qreal kPodHeight = 40;
@@ -90,6 +97,19 @@ constexpr qreal kBandPad = 12;
 constexpr qreal kBandHeader = 28;
 constexpr qreal kBandGap = 18;
 constexpr qreal kBandColumnGap = 40;
+
+constexpr qreal kServicesGapY = 76;     // under the underlay bar, before services placed below
+constexpr qreal kServiceColumnGap = 20; // a gutter for endpoint curves between service columns
+constexpr qreal kServicePitch = kServiceHeight + kServiceGap;
+constexpr qreal kBandChrome = kBandHeader + 2 * kBandPad - kServiceGap;
+
+constexpr qreal kMinimumTitleWidth = 900;
+constexpr qreal kBoundsPad = metrics::BoundsPad;
+constexpr int kMinPodsPerRow = 2;
+constexpr int kMaxPodsPerRow = 8;
+// Up to this many pods, a single row of nodes is laid out once per pod column count to find the
+// best; more (far past kubelet's 110 pods a node) take the automatic count.
+constexpr qsizetype kTuningPodLimit = 2000;
 
 constexpr int kEndpointCap = 50;
 constexpr int kCurveSamples = 16;
@@ -243,12 +263,17 @@ QPolygonF cleanPath(std::initializer_list<QPointF> points)
     return path;
 }
 
-QPolygonF curve(const QPointF &from, const QPointF &to)
+// The zoom at which a scene of this size fits the reference view (see DiagramMetrics.h).
+qreal referenceFitZoom(const QSizeF &size)
 {
-    // A horizontal-tangent cubic from the service's left side to the pod's right side.
-    const qreal dx = std::abs(from.x() - to.x());
-    const QPointF c1(from.x() - std::max<qreal>(60.0, dx * 0.45), from.y());
-    const QPointF c2(to.x() + std::min<qreal>(140.0, std::max<qreal>(40.0, dx * 0.2)), to.y());
+    if (size.isEmpty())
+        return 1.0;
+    return std::min(metrics::ReferenceViewWidth / size.width(),
+                    metrics::ReferenceViewHeight / size.height());
+}
+
+QPolygonF cubic(const QPointF &from, const QPointF &c1, const QPointF &c2, const QPointF &to)
+{
     QPolygonF path;
     path.reserve(kCurveSamples + 1);
     for (int i = 0; i <= kCurveSamples; ++i) {
@@ -256,6 +281,70 @@ QPolygonF curve(const QPointF &from, const QPointF &to)
         path.append(u * u * u * from + 3 * u * u * t * c1 + 3 * u * t * t * c2 + t * t * t * to);
     }
     return path;
+}
+
+QPolygonF curve(const QPointF &from, const QPointF &to)
+{
+    // A horizontal-tangent cubic from the service's left side to the pod's right side.
+    const qreal dx = std::abs(from.x() - to.x());
+    const QPointF c1(from.x() - std::max<qreal>(60.0, dx * 0.45), from.y());
+    const QPointF c2(to.x() + std::min<qreal>(140.0, std::max<qreal>(40.0, dx * 0.2)), to.y());
+    return cubic(from, c1, c2, to);
+}
+
+QPolygonF upwardCurve(const QPointF &from, const QPointF &to)
+{
+    // Leaves a service below the nodes straight up, reaches the pod's right side level.
+    const qreal dx = std::abs(from.x() - to.x());
+    const qreal dy = std::max<qreal>(0.0, from.y() - to.y());
+    const QPointF c1(from.x(), from.y() - std::max<qreal>(60.0, dy * 0.5));
+    const QPointF c2(to.x() + std::min<qreal>(140.0, std::max<qreal>(40.0, dx * 0.2)), to.y());
+    return cubic(from, c1, c2, to);
+}
+
+// The services of one namespace, by name.
+struct ServiceBand
+{
+    QString namespaceName;
+    QList<qsizetype> services;
+};
+
+struct BandSlot
+{
+    QRectF rect; // relative to the top left of the services area
+    qsizetype perColumn = 1;
+    int column = 0; // which column of bands
+};
+
+// Bands fill columns of the given height top to bottom, then the next column to the right; a
+// band with more services than one column holds spreads over inner columns of its own. Returns
+// the size of the whole; fills placement (one per band) when asked. Linear in the bands.
+QSizeF packBands(const QList<ServiceBand> &bands, qreal columnHeight, QList<BandSlot> *placement)
+{
+    const qsizetype rowsFit = std::max<qsizetype>(
+        1, qsizetype(std::floor((columnHeight - kBandChrome) / kServicePitch + 1e-6)));
+    qreal x = 0, y = 0, columnWidth = 0;
+    int column = 0;
+    QSizeF size;
+    for (const ServiceBand &band : bands) {
+        const qsizetype count = band.services.size();
+        const qsizetype inner = (count + rowsFit - 1) / rowsFit;
+        const qsizetype perColumn = (count + inner - 1) / inner;
+        const qreal width = inner * kServiceWidth + (inner - 1) * kServiceColumnGap + 2 * kBandPad;
+        const qreal height = kBandChrome + perColumn * kServicePitch;
+        if (y > 0 && y + height > columnHeight + 1e-6) {
+            x += columnWidth + kBandColumnGap;
+            y = 0;
+            columnWidth = 0;
+            ++column;
+        }
+        if (placement)
+            placement->append(BandSlot{QRectF(x, y, width, height), perColumn, column});
+        size = size.expandedTo(QSizeF(x + width, y + height));
+        y += height + kBandGap;
+        columnWidth = std::max(columnWidth, width);
+    }
+    return size;
 }
 
 struct PodSlot
@@ -295,12 +384,21 @@ struct NodePlan
 class LayoutBuilder
 {
 public:
-    explicit LayoutBuilder(const ClusterSnapshot &snapshot)
+    // podsPerRow 0: the pod columns per node box follow from the busiest node.
+    LayoutBuilder(const ClusterSnapshot &snapshot, const CniDetection &cni, int podsPerRow = 0)
         : m_snapshot(snapshot)
-        , m_cni(detectCni(snapshot))
+        , m_cni(cni)
+        , m_requestedPodsPerRow(podsPerRow)
     {}
 
-    TopologyScene run();
+    // Positions everything; then bounds() is known and finish() hands the scene over.
+    void place();
+    TopologyScene finish();
+    // What TopologyScene::bounds() will be, and the zoom that fits it into the reference view.
+    QRectF bounds() const;
+    qreal fitZoom() const { return referenceFitZoom(bounds().size()); }
+    int podsPerRow() const { return m_podsPerRow; }
+    bool singleRow() const { return m_gridRows <= 1; }
 
 private:
     void planNodes();
@@ -318,8 +416,11 @@ private:
     Shape interfaceShape(const NodePlan &plan, qsizetype ifIndex, const QRectF &rect) const;
     QRectF interfaceRowRect(const NodePlan &plan) const;
 
+    QRectF titleRect(const QRectF &content) const;
+
     const ClusterSnapshot &m_snapshot;
-    const CniDetection m_cni;
+    const CniDetection &m_cni;
+    const int m_requestedPodsPerRow;
     TopologyScene m_scene;
     QHash<QString, qsizetype> m_namespaceIndex;
     QList<NodePlan> m_plans; // in grid order
@@ -361,7 +462,9 @@ void LayoutBuilder::planNodes()
     for (const auto &bucket : std::as_const(podsPerNode))
         maxPods = std::max(maxPods, bucket.size());
     // Wider boxes for busier nodes keep the grid roughly square.
-    m_podsPerRow = std::clamp(int(std::ceil(std::sqrt(qreal(maxPods) / 1.5))), 3, 8);
+    m_podsPerRow = m_requestedPodsPerRow > 0
+                       ? m_requestedPodsPerRow
+                       : std::clamp(int(std::ceil(std::sqrt(qreal(maxPods) / 1.5))), 3, 8);
 
     QList<qsizetype> order(nodes.size());
     for (qsizetype i = 0; i < nodes.size(); ++i)
@@ -588,7 +691,8 @@ void LayoutBuilder::placeNodes()
     }
 
     qreal y = kMargin + kTitleHeight;
-    const qreal left = kMargin + kUnderlayTrunkWidth + 30;
+    // Several rows: room on the left for the underlay trunk joining their bars.
+    const qreal left = m_gridRows > 1 ? kMargin + kUnderlayTrunkWidth + 30 : kMargin;
     for (int row = 0; row < m_gridRows; ++row) {
         if (m_overlayLanes[row] > 0)
             y += kOverlayBase + m_overlayLanes[row] * kOverlayLaneSpacing;
@@ -1129,42 +1233,78 @@ void LayoutBuilder::placeServices()
             return naturalLess(services[a].namespaceName, services[b].namespaceName);
         return naturalLess(services[a].name, services[b].name);
     });
-    struct Band
-    {
-        QString namespaceName;
-        QList<qsizetype> services;
-    };
-    QList<Band> bands;
+    QList<ServiceBand> bands;
     for (qsizetype index : std::as_const(order)) {
         if (bands.isEmpty() || bands.last().namespaceName != services[index].namespaceName)
-            bands.append(Band{services[index].namespaceName, {}});
+            bands.append(ServiceBand{services[index].namespaceName, {}});
         bands.last().services.append(index);
     }
 
-    const qreal top = m_grid.isNull() ? kMargin + kTitleHeight : m_grid.top();
-    // Small clusters: one tall column reads better than curves crossing service columns.
-    const qreal columnHeight = std::max<qreal>(m_grid.height(), 1800.0);
-    qreal x = m_grid.isNull() ? kMargin : m_grid.right() + kServicesGapX;
-    qreal y = top;
-    qreal columnWidth = 0;
-    const qreal pitch = kServiceHeight + kServiceGap;
-
-    for (const Band &band : std::as_const(bands)) {
-        const qsizetype count = band.services.size();
-        const qreal fullHeight = kBandHeader + 2 * kBandPad + count * pitch - kServiceGap;
-        const int innerColumns = std::max(1, int(std::ceil(fullHeight / columnHeight)));
-        const qsizetype perColumn = (count + innerColumns - 1) / innerColumns;
-        const qreal bandWidth =
-            innerColumns * kServiceWidth + (innerColumns - 1) * kServiceGap + 2 * kBandPad;
-        const qreal bandHeight = kBandHeader + 2 * kBandPad + perColumn * pitch - kServiceGap;
-        if (y > top && y + bandHeight > top + columnHeight) {
-            x += columnWidth + kBandColumnGap;
-            y = top;
-            columnWidth = 0;
+    // Where the bands go: in columns right of the node grid (a tall grid of many nodes), or in
+    // a block under the node rows (a row of few nodes, which one column of services would
+    // dwarf). Of both, for a range of column heights, the arrangement whose whole scene opens
+    // largest in the reference view wins; among near-equals, the most compact one.
+    QRectF placed(kMargin, kMargin, kMinimumTitleWidth, kTitleHeight - 24);
+    for (const auto &shape : m_scene.shapes())
+        placed |= shape.rect;
+    const QPointF rightOrigin = m_grid.isNull()
+                                    ? QPointF(kMargin, kMargin + kTitleHeight)
+                                    : QPointF(m_grid.right() + kServicesGapX, m_grid.top());
+    const QPointF belowOrigin =
+        m_grid.isNull() ? rightOrigin : QPointF(m_grid.left(), placed.bottom() + kServicesGapY);
+    struct Candidate
+    {
+        bool below;
+        qreal columnHeight;
+        qreal fit;
+        qreal area;
+    };
+    QList<Candidate> candidates;
+    qreal bestFit = 0;
+    const qsizetype total = services.size();
+    for (qsizetype rows = 1;; rows += std::max<qsizetype>(1, rows / 8)) {
+        rows = std::min(rows, total);
+        const qreal columnHeight = kBandChrome + rows * kServicePitch;
+        const QSizeF size = packBands(bands, columnHeight, nullptr);
+        for (const bool below : {false, true}) {
+            if (below && m_grid.isNull())
+                continue;
+            const QRectF content = placed | QRectF(below ? belowOrigin : rightOrigin, size);
+            const QSizeF boundsSize = content.size() + QSizeF(2 * kBoundsPad, 2 * kBoundsPad);
+            const qreal fit = referenceFitZoom(boundsSize);
+            candidates.append({below, columnHeight, fit, boundsSize.width() * boundsSize.height()});
+            bestFit = std::max(bestFit, fit);
         }
+        if (rows >= total)
+            break;
+    }
+    const Candidate *chosen = nullptr;
+    for (const Candidate &candidate : std::as_const(candidates)) {
+        if (candidate.fit >= bestFit * 0.995 && (!chosen || candidate.area < chosen->area))
+            chosen = &candidate;
+    }
+    const bool below = chosen->below;
+    const QPointF origin = below ? belowOrigin : rightOrigin;
+    QList<BandSlot> placement;
+    packBands(bands, chosen->columnHeight, &placement);
+    // Below the nodes, endpoint curves rise through gutters: between the service columns of a
+    // band, and right of each column of bands (clear of narrower bands stacked in it).
+    QList<qreal> columnRight;
+    for (const BandSlot &slot : std::as_const(placement)) {
+        if (columnRight.size() <= slot.column)
+            columnRight.resize(slot.column + 1, 0.0);
+        columnRight[slot.column] =
+            std::max(columnRight[slot.column], origin.x() + slot.rect.right());
+    }
+
+    for (qsizetype b = 0; b < bands.size(); ++b) {
+        const ServiceBand &band = bands[b];
+        const qsizetype count = band.services.size();
+        const QRectF bandRect = placement[b].rect.translated(origin);
+        const qsizetype perColumn = placement[b].perColumn;
         Shape bandShape;
         bandShape.kind = ShapeKind::Namespace;
-        bandShape.rect = QRectF(x, y, bandWidth, bandHeight);
+        bandShape.rect = bandRect;
         bandShape.label = band.namespaceName;
         bandShape.detail = Diagram::tr("%n service(s)", nullptr, int(count));
         bandShape.modelKind = ModelKind::Namespace;
@@ -1176,9 +1316,10 @@ void LayoutBuilder::placeServices()
         for (qsizetype k = 0; k < count; ++k) {
             const qsizetype index = band.services[k];
             const Service &service = services[index];
-            const QRectF rect(x + kBandPad + (k / perColumn) * (kServiceWidth + kServiceGap),
-                              y + kBandHeader + kBandPad + (k % perColumn) * pitch, kServiceWidth,
-                              kServiceHeight);
+            const QRectF rect(
+                bandRect.left() + kBandPad + (k / perColumn) * (kServiceWidth + kServiceColumnGap),
+                bandRect.top() + kBandHeader + kBandPad + (k % perColumn) * kServicePitch,
+                kServiceWidth, kServiceHeight);
 
             // Pods behind the service, through the label index.
             QList<qint32> selected;
@@ -1276,22 +1417,30 @@ void LayoutBuilder::placeServices()
                                    .toLower();
             const qsizetype serviceShape = m_scene.addShape(std::move(shape));
 
-            const QPointF from(rect.left(), rect.center().y());
             const qsizetype drawn = std::min<qsizetype>(selected.size(), kEndpointCap);
             for (qsizetype e = 0; e < drawn; ++e) {
                 const qsizetype podShape = m_podShapes.value(selected[e], -1);
                 if (podShape < 0)
                     continue;
                 const QRectF &p = m_scene.shapes()[podShape].rect;
-                m_scene.addEdge(Edge{EdgeKind::ServiceEndpoint,
-                                     serviceShape,
-                                     podShape,
-                                     curve(from, QPointF(p.right(), p.center().y())),
-                                     {}});
+                const QPointF to(p.right(), p.center().y());
+                QPolygonF path;
+                if (below) {
+                    // Out of the right side into the gutter beside the service, up the gutter
+                    // to the top of the services, then a curve up to the pod.
+                    const QPointF exit(rect.right(), rect.center().y());
+                    const bool lastColumn = (count - 1) / perColumn == k / perColumn;
+                    const qreal gutterX =
+                        lastColumn ? columnRight[placement[b].column] + kBandColumnGap / 2
+                                   : rect.right() + kServiceColumnGap / 2;
+                    path = cleanPath({exit, {gutterX, exit.y()}});
+                    path += upwardCurve(QPointF(gutterX, origin.y()), to);
+                } else {
+                    path = curve(QPointF(rect.left(), rect.center().y()), to);
+                }
+                m_scene.addEdge(Edge{EdgeKind::ServiceEndpoint, serviceShape, podShape, path, {}});
             }
         }
-        y += bandHeight + kBandGap;
-        columnWidth = std::max(columnWidth, bandWidth);
     }
 }
 
@@ -1335,7 +1484,7 @@ QList<LegendEntry> LayoutBuilder::legendEntries() const
     };
 }
 
-TopologyScene LayoutBuilder::run()
+void LayoutBuilder::place()
 {
     for (qsizetype i = 0; i < m_snapshot.namespaces.size(); ++i)
         m_namespaceIndex.insert(m_snapshot.namespaces[i].name, i);
@@ -1345,12 +1494,35 @@ TopologyScene LayoutBuilder::run()
     placeOverlay();
     placeUnderlay();
     placeServices();
+}
+
+QRectF LayoutBuilder::titleRect(const QRectF &content) const
+{
+    return QRectF(kMargin, kMargin, std::max<qreal>(content.right() - kMargin, kMinimumTitleWidth),
+                  kTitleHeight - 24);
+}
+
+QRectF LayoutBuilder::bounds() const
+{
+    // As TopologyScene::finish() works it out.
     QRectF content;
     for (const auto &shape : m_scene.shapes())
         content |= shape.rect;
-    const QRectF titleRect(kMargin, kMargin, std::max<qreal>(content.right() - kMargin, 900.0),
-                           kTitleHeight - 24);
-    m_scene.finish(titleText(), legendEntries(), titleRect);
+    QRectF result = titleRect(content) | content;
+    for (const auto &edge : m_scene.edges()) {
+        result |= edge.path.boundingRect();
+        if (!edge.label.isEmpty())
+            result |= edgeLabelRect(edge);
+    }
+    return result.adjusted(-kBoundsPad, -kBoundsPad, kBoundsPad, kBoundsPad);
+}
+
+TopologyScene LayoutBuilder::finish()
+{
+    QRectF content;
+    for (const auto &shape : m_scene.shapes())
+        content |= shape.rect;
+    m_scene.finish(titleText(), legendEntries(), titleRect(content));
     return std::move(m_scene);
 }
 
@@ -1358,8 +1530,28 @@ TopologyScene LayoutBuilder::run()
 
 TopologyScene TopologyScene::layout(const ClusterSnapshot &snapshot)
 {
-    LayoutBuilder builder(snapshot);
-    return builder.run();
+    const CniDetection cni = detectCni(snapshot);
+    auto best = std::make_unique<LayoutBuilder>(snapshot, cni);
+    best->place();
+    if (best->singleRow() && snapshot.pods.size() <= kTuningPodLimit) {
+        // A few nodes side by side: the pod columns per box are free. Narrow tall boxes or wide
+        // flat ones, whichever makes the whole picture open largest (and so readable) in the
+        // reference view. A handful of layouts of a small cluster: cheap.
+        const int automatic = best->podsPerRow();
+        qreal bestFit = best->fitZoom();
+        for (int columns = kMinPodsPerRow; columns <= kMaxPodsPerRow; ++columns) {
+            if (columns == automatic)
+                continue;
+            auto candidate = std::make_unique<LayoutBuilder>(snapshot, cni, columns);
+            candidate->place();
+            const qreal fit = candidate->fitZoom();
+            if (fit > bestFit * 1.005) {
+                best = std::move(candidate);
+                bestFit = fit;
+            }
+        }
+    }
+    return best->finish();
 }
 
 } // namespace cartograph::diagram

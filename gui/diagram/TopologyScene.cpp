@@ -1,5 +1,6 @@
 #include "TopologyScene.h"
 
+#include "DiagramMetrics.h"
 #include "SpatialGrid.h"
 
 #include <QRegularExpression>
@@ -198,7 +199,8 @@ void TopologyScene::finish(const QString &title, const QList<LegendEntry> &legen
         if (!edge.label.isEmpty())
             bounds |= edgeLabelRect(edge);
     }
-    m_bounds = bounds.adjusted(-32, -32, 32, 32);
+    m_bounds = bounds.adjusted(-metrics::BoundsPad, -metrics::BoundsPad, metrics::BoundsPad,
+                               metrics::BoundsPad);
 
     // Services namespace bands are big but few; pods dominate the count.
     m_shapeGrid = std::make_unique<SpatialGrid>(m_bounds, m_shapes.size(), 2.0, 1024, 48.0);

@@ -138,7 +138,7 @@ public:
     qsizetype shapeAt(const QPointF &point) const;
     // Shapes whose searchText contains every whitespace-separated term (case-insensitive).
     QList<qsizetype> find(const QString &query) const;
-    // Shape for a model object, -1 when it is not drawn. Namespace: the services column band.
+    // Shape for a model object, -1 when it is not drawn. Namespace: its band of services.
     // Interface needs the node too: use interfaceShape().
     qsizetype shapeFor(ModelKind kind, qsizetype modelIndex) const;
     qsizetype interfaceShape(qsizetype nodeIndex, qsizetype interfaceIndex) const;
