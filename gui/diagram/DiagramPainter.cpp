@@ -1,5 +1,7 @@
 #include "DiagramPainter.h"
 
+#include "Geometry.h"
+
 #include "DiagramMetrics.h"
 
 #include <QFont>
@@ -91,31 +93,6 @@ static_assert(roundedPixels(std::min({kPodNameSize, kPodDetailSize, kInterfaceNa
               5.0);
 constexpr qreal kWiringScale = 0.12; // veths, the wiring inside nodes, endpoint curves
 constexpr qreal kBlockScale = 0.04;  // pods and interfaces: namespace groups become blocks
-
-// Liang–Barsky: the part [t0, t1] of the segment a→b inside r, if any.
-bool clipSegment(const QPointF &a, const QPointF &b, const QRectF &r, qreal &t0, qreal &t1)
-{
-    t0 = 0.0;
-    t1 = 1.0;
-    const qreal dx = b.x() - a.x(), dy = b.y() - a.y();
-    const qreal p[4] = {-dx, dx, -dy, dy};
-    const qreal q[4] = {a.x() - r.left(), r.right() - a.x(), a.y() - r.top(), r.bottom() - a.y()};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0.0) {
-            if (q[i] < 0.0)
-                return false;
-            continue;
-        }
-        const qreal t = q[i] / p[i];
-        if (p[i] < 0.0)
-            t0 = std::max(t0, t);
-        else
-            t1 = std::min(t1, t);
-        if (t0 > t1)
-            return false;
-    }
-    return true;
-}
 
 class Painter
 {

@@ -1,5 +1,7 @@
 #include "TopologyScene.h"
 
+#include "Geometry.h"
+
 #include "DiagramMetrics.h"
 #include "SpatialGrid.h"
 
@@ -26,35 +28,11 @@ bool rectsTouch(const QRectF &a, const QRectF &b)
            b.top() <= a.bottom();
 }
 
-// Liang–Barsky: does the segment a→b cross the rectangle?
-bool segmentTouches(const QPointF &a, const QPointF &b, const QRectF &r)
-{
-    qreal t0 = 0.0, t1 = 1.0;
-    const qreal dx = b.x() - a.x(), dy = b.y() - a.y();
-    const qreal p[4] = {-dx, dx, -dy, dy};
-    const qreal q[4] = {a.x() - r.left(), r.right() - a.x(), a.y() - r.top(), r.bottom() - a.y()};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0.0) {
-            if (q[i] < 0.0)
-                return false;
-            continue;
-        }
-        const qreal t = q[i] / p[i];
-        if (p[i] < 0.0)
-            t0 = std::max(t0, t);
-        else
-            t1 = std::min(t1, t);
-        if (t0 > t1)
-            return false;
-    }
-    return true;
-}
-
 bool edgeTouches(const Edge &edge, const QRectF &rect)
 {
     const QRectF wide = rect.adjusted(-kEdgeSlack, -kEdgeSlack, kEdgeSlack, kEdgeSlack);
     for (qsizetype i = 1; i < edge.path.size(); ++i) {
-        if (segmentTouches(edge.path[i - 1], edge.path[i], wide))
+        if (segmentCrossesRect(edge.path[i - 1], edge.path[i], wide))
             return true;
     }
     return !edge.label.isEmpty() && rectsTouch(edgeLabelRect(edge), rect);
