@@ -59,6 +59,16 @@ bool loadAndWait(MainWindow &window, const std::function<void()> &open)
     return QTest::qWaitFor([&] { return loaded.count() > 0; }, LoadTimeout);
 }
 
+// Shows the window at `size` and waits until the Calico demo is laid out in it.
+bool showWithCalicoDemo(MainWindow &window, QSize size)
+{
+    window.resize(size);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    return loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); });
+}
+
 qsizetype shapeWithLabel(const TopologyScene &scene, ShapeKind kind, const QString &label)
 {
     const QList<diagram::Shape> &shapes = scene.shapes();
@@ -283,10 +293,7 @@ void TestGui::searchByIpFindsObject()
     QFETCH(QString, name);
 
     MainWindow window(testOptions());
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
+    QVERIFY(showWithCalicoDemo(window, QSize(1400, 900)));
     const LoadedCluster &cluster = window.cluster();
 
     qsizetype expected = -1;
@@ -348,10 +355,7 @@ void TestGui::searchByNameCyclesThroughMatches()
 void TestGui::clickSelectsPodInInspector()
 {
     MainWindow window(testOptions());
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
+    QVERIFY(showWithCalicoDemo(window, QSize(1400, 900)));
     const LoadedCluster &cluster = window.cluster();
     TopologyView *view = window.topologyView();
     QVERIFY(view->isFitToWindow());
@@ -394,10 +398,7 @@ void TestGui::clickSelectsPodInInspector()
 void TestGui::doubleClickZoomsToPod()
 {
     MainWindow window(testOptions());
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
+    QVERIFY(showWithCalicoDemo(window, QSize(1400, 900)));
     TopologyView *view = window.topologyView();
     const qsizetype pod =
         podShape(window.cluster(), QStringLiteral("sock-shop"), QStringLiteral("payment-"));
@@ -417,10 +418,7 @@ void TestGui::doubleClickZoomsToPod()
 void TestGui::ctrlWheelZoomsAroundCursor()
 {
     MainWindow window(testOptions());
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
+    QVERIFY(showWithCalicoDemo(window, QSize(1400, 900)));
     TopologyView *view = window.topologyView();
     // Off-centre, but where the zoomed content can still be scrolled to keep it in place.
     const QPointF cursor(view->viewport()->width() * 0.4, view->viewport()->height() * 0.45);
@@ -671,10 +669,7 @@ void TestGui::exportFailureIsReported()
 void TestGui::screenshotWritesPng()
 {
     MainWindow window(testOptions());
-    window.resize(1200, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(loadAndWait(window, [&] { window.openDemo(DemoFlavour::CalicoIpIp); }));
+    QVERIFY(showWithCalicoDemo(window, QSize(1200, 800)));
     const QString path = m_dir.filePath(QStringLiteral("shot.png"));
     QString error;
     QVERIFY2(window.saveScreenshot(path, &error), qPrintable(error));
