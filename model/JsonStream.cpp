@@ -38,28 +38,28 @@ bool JsonStream::fill()
     return n > 0;
 }
 
-void JsonStream::skipWhitespace()
+void JsonStream::skipWhitespaceSlow()
 {
     for (;;) {
-        while (m_cursor < m_end) {
 #if defined(__SSE2__)
-            // Indentation comes in long runs of spaces: step over sixteen at a time.
-            if (m_end - m_cursor >= 16) {
-                const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_cursor));
-                if (_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(' '))) == 0xffff) {
-                    m_cursor += 16;
-                    continue;
-                }
+        // Newline plus indentation, sixteen bytes at a time: find the first byte that is not
+        // a space, newline, carriage return or tab.
+        while (m_end - m_cursor >= 16) {
+            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_cursor));
+            const __m128i blank = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(' ')),
+                             _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
+                _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')),
+                             _mm_cmpeq_epi8(block, _mm_set1_epi8('\t'))));
+            const unsigned mask = unsigned(_mm_movemask_epi8(blank));
+            if (mask != 0xffffu) {
+                m_cursor += __builtin_ctz(~mask);
+                return;
             }
+            m_cursor += 16;
+        }
 #endif
-            if (m_end - m_cursor >= 8) {
-                std::uint64_t word;
-                std::memcpy(&word, m_cursor, 8);
-                if (word == 0x2020202020202020ull) {
-                    m_cursor += 8;
-                    continue;
-                }
-            }
+        while (m_cursor < m_end) {
             const char c = *m_cursor;
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
                 return;

@@ -46,7 +46,17 @@ private:
         return static_cast<unsigned char>(*m_cursor);
     }
     qint64 offset() const { return m_base + (m_cursor - m_chunkStart); }
-    void skipWhitespace();
+    // Most tokens follow no whitespace at all: that case stays inline.
+    void skipWhitespace()
+    {
+        if (m_cursor < m_end) {
+            const char c = *m_cursor;
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+                return;
+        }
+        skipWhitespaceSlow();
+    }
+    void skipWhitespaceSlow();
     bool parseString(std::string &out);
     bool parseLiteral(const char *literal);
     bool fail(const QString &message);
