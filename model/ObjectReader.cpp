@@ -7,7 +7,7 @@
 
 namespace cartograph::detail {
 
-using json = nlohmann::json;
+using json = ItemValue;
 
 QString JsonPath::toString() const
 {
@@ -19,9 +19,10 @@ QString JsonPath::toString() const
         const JsonPath *p = *it;
         if (p->index >= 0) {
             text += u'[' + QString::number(p->index) + u']';
-        } else if (p->key || p->keyString) {
+        } else if (p->key || !p->keyView.empty()) {
             const QString name = p->key ? QString::fromUtf8(p->key)
-                                        : QString::fromStdString(*p->keyString);
+                                        : QString::fromUtf8(p->keyView.data(),
+                                                            qsizetype(p->keyView.size()));
             if (!text.isEmpty())
                 text += u'.';
             text += name;
@@ -32,9 +33,8 @@ QString JsonPath::toString() const
 
 namespace {
 // Size first, then bytes: this runs for every key of a 300 MB file.
-bool oneOf(const std::string &key, std::initializer_list<std::string_view> candidates)
+bool oneOf(std::string_view view, std::initializer_list<std::string_view> candidates)
 {
-    const std::string_view view(key);
     for (std::string_view candidate : candidates) {
         if (view.size() == candidate.size() && view == candidate)
             return true;
@@ -43,29 +43,45 @@ bool oneOf(const std::string &key, std::initializer_list<std::string_view> candi
 }
 } // namespace
 
-bool isIgnoredSubtree(const std::string &parentKey, const std::string &key)
+bool isIgnoredSubtree(std::string_view parent, std::string_view key)
 {
+    // Only the members the Reader below reads are built; everything else in these structural
+    // objects (creationTimestamp, dnsPolicy, containerStatuses, managedFields, probes …) is
+    // skipped while tokenizing. Keep these lists in step with the Reader.
     using namespace std::string_view_literals;
-    const std::string_view parent(parentKey);
-    if (parent.size() == 8 && parent == "metadata"sv)
-        return oneOf(key, {"managedFields"sv});
-    if (parent.size() == 6 && parent == "status"sv) {
-        return oneOf(key, {"images"sv, "containerStatuses"sv, "initContainerStatuses"sv,
-                           "ephemeralContainerStatuses"sv, "allocatable"sv, "capacity"sv,
-                           "daemonEndpoints"sv, "volumesInUse"sv, "volumesAttached"sv});
+    if (parent == "metadata"sv)
+        return !oneOf(key, {"name"sv, "namespace"sv, "uid"sv, "labels"sv, "annotations"sv,
+                            "ownerReferences"sv});
+    if (parent == "spec"sv) {
+        return !oneOf(key, {"containers"sv, "initContainers"sv, "nodeName"sv, "hostNetwork"sv,
+                            "podCIDR"sv, "podCIDRs"sv, "unschedulable"sv, "taints"sv, "type"sv,
+                            "clusterIP"sv, "clusterIPs"sv, "ports"sv, "selector"sv,
+                            "externalName"sv, "externalIPs"sv, "externalTrafficPolicy"sv,
+                            "podSelector"sv, "ingress"sv, "egress"sv, "policyTypes"sv,
+                            "template"sv});
     }
-    if (parent.size() == 4 && parent == "spec"sv) {
-        return oneOf(key, {"volumes"sv, "tolerations"sv, "affinity"sv,
-                           "topologySpreadConstraints"sv, "securityContext"sv,
-                           "readinessGates"sv, "dnsConfig"sv});
+    if (parent == "status"sv) {
+        return !oneOf(key, {"phase"sv, "conditions"sv, "addresses"sv, "nodeInfo"sv, "hostIP"sv,
+                            "podIP"sv, "podIPs"sv, "loadBalancer"sv, "desiredNumberScheduled"sv,
+                            "numberReady"sv, "staticPodPath"sv, "cni"sv, "interfaces"sv,
+                            "routes"sv});
     }
     if (parent == "containers"sv || parent == "initContainers"sv
-        || parent == "ephemeralContainers"sv) {
-        return oneOf(key, {"env"sv, "envFrom"sv, "resources"sv, "volumeMounts"sv,
-                           "volumeDevices"sv, "livenessProbe"sv, "readinessProbe"sv,
-                           "startupProbe"sv, "securityContext"sv, "lifecycle"sv, "command"sv,
-                           "args"sv, "resizePolicy"sv});
+        || parent == "ephemeralContainers"sv)
+        return !oneOf(key, {"name"sv, "image"sv, "ports"sv});
+    if (parent == "conditions"sv) {
+        return !oneOf(key, {"type"sv, "status"sv, "reason"sv, "message"sv,
+                            "lastHeartbeatTime"sv, "ready"sv, "serving"sv, "terminating"sv});
     }
+    if (parent == "template"sv)
+        return !oneOf(key, {"spec"sv});
+    if (parent == "nodeInfo"sv) {
+        return !oneOf(key, {"kubeletVersion"sv, "osImage"sv, "containerRuntimeVersion"sv,
+                            "architecture"sv});
+    }
+    // Annotations can be large (kubectl's last-applied-configuration); two are read.
+    if (parent == "annotations"sv)
+        return !oneOf(key, {"kubernetes.io/config.mirror"sv, "kubernetes.io/config.source"sv});
     return false;
 }
 
@@ -76,6 +92,11 @@ QString tr(const char *text)
     return QCoreApplication::translate("cartograph::ObjectReader", text);
 }
 
+QString qstring(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
 struct ReadFailure
 {
     Error error;
@@ -84,24 +105,23 @@ struct ReadFailure
 const char *typeName(const json &value)
 {
     switch (value.type()) {
-    case json::value_t::null:
+    case ItemValue::Type::Null:
         return "null";
-    case json::value_t::object:
+    case ItemValue::Type::Object:
         return "an object";
-    case json::value_t::array:
+    case ItemValue::Type::Array:
         return "an array";
-    case json::value_t::string:
+    case ItemValue::Type::String:
         return "a string";
-    case json::value_t::boolean:
+    case ItemValue::Type::Boolean:
         return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
+    case ItemValue::Type::Integer:
+    case ItemValue::Type::Unsigned:
         return "an integer";
-    case json::value_t::number_float:
+    case ItemValue::Type::Float:
         return "a number";
-    default:
-        return "binary data";
     }
+    return "null";
 }
 
 // Reads fields with strict types; any mismatch throws ReadFailure, caught in readObject.
@@ -131,38 +151,38 @@ public:
     }
 
     // Member lookup; null counts as absent (kubectl prints "creationTimestamp": null).
-    const json *member(const json &object, const char *key) const
+    json member(const json &object, const char *key) const
     {
-        const auto it = object.find(key);
-        if (it == object.end() || it->is_null())
-            return nullptr;
-        return &*it;
+        const json value = object.member(key);
+        if (!value || value.is_null())
+            return {};
+        return value;
     }
 
-    const json *object(const json &parent, const char *key, const JsonPath &path,
+    json object(const json &parent, const char *key, const JsonPath &path,
                        bool required = false) const
     {
-        const json *value = member(parent, key);
+        const json value = member(parent, key);
         const JsonPath here{&path, key};
         if (!value) {
             if (required)
                 fail(ErrorCode::MissingField, here, tr("an object"));
-            return nullptr;
+            return {};
         }
         if (!value->is_object())
             wrongType(*value, here, "an object");
         return value;
     }
 
-    const json *array(const json &parent, const char *key, const JsonPath &path,
+    json array(const json &parent, const char *key, const JsonPath &path,
                       bool required = false) const
     {
-        const json *value = member(parent, key);
+        const json value = member(parent, key);
         const JsonPath here{&path, key};
         if (!value) {
             if (required)
                 fail(ErrorCode::MissingField, here, tr("an array"));
-            return nullptr;
+            return {};
         }
         if (!value->is_array())
             wrongType(*value, here, "an array");
@@ -172,7 +192,7 @@ public:
     std::optional<QString> string(const json &parent, const char *key, const JsonPath &path,
                                   bool required = false) const
     {
-        const json *value = member(parent, key);
+        const json value = member(parent, key);
         const JsonPath here{&path, key};
         if (!value) {
             if (required)
@@ -181,7 +201,7 @@ public:
         }
         if (!value->is_string())
             wrongType(*value, here, "a string");
-        const auto &s = value->get_ref<const std::string &>();
+        const std::string_view s = value->string();
         return QString::fromUtf8(s.data(), qsizetype(s.size()));
     }
 
@@ -193,18 +213,22 @@ public:
     std::optional<qint64> integer(const json &parent, const char *key, const JsonPath &path,
                                   bool required = false) const
     {
-        const json *value = member(parent, key);
+        const json value = member(parent, key);
         const JsonPath here{&path, key};
         if (!value) {
             if (required)
                 fail(ErrorCode::MissingField, here, tr("an integer"));
             return std::nullopt;
         }
+        if (value->is_number_unsigned()) {
+            fail(ErrorCode::InvalidValue, here, tr("an integer"),
+                 tr("found %1, which is too large").arg(value->unsignedValue()));
+        }
         if (value->is_number_integer())
-            return value->get<qint64>();
+            return value->integer();
         // JSON has one number type; 80.0 is still an integer to Kubernetes' decoder.
         if (value->is_number_float()) {
-            const double d = value->get<double>();
+            const double d = value->number();
             if (d == double(qint64(d)))
                 return qint64(d);
         }
@@ -228,22 +252,22 @@ public:
     bool boolean(const json &parent, const char *key, const JsonPath &path,
                  bool fallback = false) const
     {
-        const json *value = member(parent, key);
+        const json value = member(parent, key);
         if (!value)
             return fallback;
         if (!value->is_boolean())
             wrongType(*value, JsonPath{&path, key}, "a boolean (true or false)");
-        return value->get<bool>();
+        return value->boolean();
     }
 
     template<typename F>
-    void forEach(const json *array, const JsonPath &arrayPath, const char *elementType, F &&f) const
+    void forEach(const json &array, const JsonPath &arrayPath, const char *elementType, F &&f) const
     {
         if (!array)
             return;
         qint64 index = 0;
-        for (const json &element : *array) {
-            const JsonPath here{&arrayPath, nullptr, nullptr, index};
+        for (const json element : array) {
+            const JsonPath here{&arrayPath, nullptr, {}, index};
             if (std::string_view(elementType) == "an object" && !element.is_object())
                 wrongType(element, here, elementType);
             if (std::string_view(elementType) == "a string" && !element.is_string())
@@ -258,7 +282,7 @@ public:
         QStringList result;
         const JsonPath here{&path, key};
         forEach(array(parent, key, path), here, "a string", [&](const json &element, const JsonPath &) {
-            const auto &s = element.get_ref<const std::string &>();
+            const std::string_view s = element.string();
             result.append(QString::fromUtf8(s.data(), qsizetype(s.size())));
         });
         return result;
@@ -267,18 +291,20 @@ public:
     Labels stringMap(const json &parent, const char *key, const JsonPath &path) const
     {
         Labels labels;
-        const json *map = object(parent, key, path);
+        const json map = object(parent, key, path);
         if (!map)
             return labels;
         const JsonPath mapPath{&path, key};
-        for (auto it = map->begin(); it != map->end(); ++it) {
-            if (!it->is_string()) {
-                const JsonPath here{&mapPath, nullptr, &it.key()};
-                wrongType(*it, here, "a string");
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const json value = *it;
+            const std::string_view name = it.key();
+            if (!value.is_string()) {
+                const JsonPath here{&mapPath, nullptr, name};
+                wrongType(value, here, "a string");
             }
-            const auto &value = it->get_ref<const std::string &>();
-            labels.insert(QString::fromStdString(it.key()),
-                          QString::fromUtf8(value.data(), qsizetype(value.size())));
+            const std::string_view text = value.string();
+            labels.insert(QString::fromUtf8(name.data(), qsizetype(name.size())),
+                          QString::fromUtf8(text.data(), qsizetype(text.size())));
         }
         return labels;
     }
@@ -357,7 +383,7 @@ public:
     std::optional<LabelSelector> optionalSelector(const json &parent, const char *key,
                                                   const JsonPath &path) const
     {
-        const json *value = member(parent, key);
+        const json value = member(parent, key);
         if (!value)
             return std::nullopt;
         return selector(*value, JsonPath{&path, key});
@@ -371,7 +397,7 @@ public:
         Namespace ns;
         ns.name = *string(meta, "name", metaPath, true);
         ns.labels = stringMap(meta, "labels", metaPath);
-        if (const json *status = object(item, "status", path))
+        if (const json status = object(item, "status", path))
             ns.phase = str(*status, "phase", JsonPath{&path, "status"});
         into.namespaces.append(std::move(ns));
     }
@@ -387,13 +413,13 @@ public:
             if (key.startsWith(rolePrefix))
                 node.roles.append(key.mid(rolePrefix.size()));
         }
-        if (const json *spec = object(item, "spec", path)) {
+        if (const json spec = object(item, "spec", path)) {
             const JsonPath specPath{&path, "spec"};
             const JsonPath cidrsPath{&specPath, "podCIDRs"};
             forEach(array(*spec, "podCIDRs", specPath), cidrsPath, "a string",
                     [&](const json &element, const JsonPath &here) {
                         node.podCidrs.append(
-                            cidrValue(QString::fromStdString(element.get<std::string>()), here));
+                            cidrValue(qstring(element.string()), here));
                     });
             if (node.podCidrs.isEmpty()) {
                 if (const auto cidr = string(*spec, "podCIDR", specPath); cidr && !cidr->isEmpty())
@@ -408,7 +434,7 @@ public:
                                                  str(element, "effect", here)});
                     });
         }
-        if (const json *status = object(item, "status", path)) {
+        if (const json status = object(item, "status", path)) {
             const JsonPath statusPath{&path, "status"};
             const JsonPath addressesPath{&statusPath, "addresses"};
             forEach(array(*status, "addresses", statusPath), addressesPath, "an object",
@@ -432,7 +458,7 @@ public:
                         node.readyMessage = str(element, "message", here);
                         node.lastHeartbeat = str(element, "lastHeartbeatTime", here);
                     });
-            if (const json *info = object(*status, "nodeInfo", statusPath)) {
+            if (const json info = object(*status, "nodeInfo", statusPath)) {
                 const JsonPath infoPath{&statusPath, "nodeInfo"};
                 node.kubeletVersion = str(*info, "kubeletVersion", infoPath);
                 node.osImage = str(*info, "osImage", infoPath);
@@ -487,14 +513,14 @@ public:
                     if (!pod.owner || (owner.controller && !pod.owner->controller))
                         pod.owner = std::move(owner);
                 });
-        if (const json *spec = object(item, "spec", path)) {
+        if (const json spec = object(item, "spec", path)) {
             const JsonPath specPath{&path, "spec"};
             pod.nodeName = str(*spec, "nodeName", specPath);
             pod.hostNetwork = boolean(*spec, "hostNetwork", specPath);
             readContainers(*spec, "initContainers", specPath, true, pod);
             readContainers(*spec, "containers", specPath, false, pod);
         }
-        if (const json *status = object(item, "status", path)) {
+        if (const json status = object(item, "status", path)) {
             const JsonPath statusPath{&path, "status"};
             pod.phase = str(*status, "phase", statusPath);
             pod.hostIp = ip(*status, "hostIP", statusPath);
@@ -528,7 +554,7 @@ public:
         service.namespaceName =
             string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
         service.labels = stringMap(meta, "labels", metaPath);
-        if (const json *spec = object(item, "spec", path)) {
+        if (const json spec = object(item, "spec", path)) {
             const JsonPath specPath{&path, "spec"};
             const QString type = string(*spec, "type", specPath).value_or(QStringLiteral("ClusterIP"));
             if (type == u"ClusterIP")
@@ -560,7 +586,7 @@ public:
                     continue;
                 const JsonPath keyPath{&specPath, ipsKey};
                 const JsonPath here = std::string_view(ipsKey) == "clusterIPs"
-                                          ? JsonPath{&keyPath, nullptr, nullptr, i}
+                                          ? JsonPath{&keyPath, nullptr, {}, i}
                                           : keyPath;
                 service.clusterIps.append(ipValue(text, here));
             }
@@ -573,9 +599,9 @@ public:
                         port.port = this->port(element, "port", here, true);
                         port.nodePort = this->port(element, "nodePort", here, false);
                         port.appProtocol = str(element, "appProtocol", here);
-                        if (const json *target = member(element, "targetPort")) {
+                        if (const json target = member(element, "targetPort")) {
                             if (target->is_string())
-                                port.targetPortName = QString::fromStdString(target->get<std::string>());
+                                port.targetPortName = qstring(target->string());
                             else
                                 port.targetPortNumber = this->port(element, "targetPort", here, false);
                         } else {
@@ -589,9 +615,9 @@ public:
             service.externalIps = stringList(*spec, "externalIPs", specPath);
             service.externalTrafficPolicy = str(*spec, "externalTrafficPolicy", specPath);
         }
-        if (const json *status = object(item, "status", path)) {
+        if (const json status = object(item, "status", path)) {
             const JsonPath statusPath{&path, "status"};
-            if (const json *lb = object(*status, "loadBalancer", statusPath)) {
+            if (const json lb = object(*status, "loadBalancer", statusPath)) {
                 const JsonPath lbPath{&statusPath, "loadBalancer"};
                 const JsonPath ingressPath{&lbPath, "ingress"};
                 forEach(array(*lb, "ingress", lbPath), ingressPath, "an object",
@@ -629,9 +655,9 @@ public:
                         const JsonPath addressesPath{&here, "addresses"};
                         for (qsizetype i = 0; i < endpoint.addresses.size(); ++i)
                             ipValue(endpoint.addresses[i],
-                                    JsonPath{&addressesPath, nullptr, nullptr, i});
+                                    JsonPath{&addressesPath, nullptr, {}, i});
                     }
-                    if (const json *conditions = object(element, "conditions", here)) {
+                    if (const json conditions = object(element, "conditions", here)) {
                         const JsonPath conditionsPath{&here, "conditions"};
                         endpoint.ready = boolean(*conditions, "ready", conditionsPath, true);
                         endpoint.serving = boolean(*conditions, "serving", conditionsPath,
@@ -640,7 +666,7 @@ public:
                             boolean(*conditions, "terminating", conditionsPath, false);
                     }
                     endpoint.nodeName = str(element, "nodeName", here);
-                    if (const json *target = object(element, "targetRef", here)) {
+                    if (const json target = object(element, "targetRef", here)) {
                         const JsonPath targetPath{&here, "targetRef"};
                         endpoint.targetKind = str(*target, "kind", targetPath);
                         endpoint.targetName = str(*target, "name", targetPath);
@@ -670,7 +696,7 @@ public:
                     NetworkPolicyPeer peer;
                     peer.podSelector = optionalSelector(element, "podSelector", here);
                     peer.namespaceSelector = optionalSelector(element, "namespaceSelector", here);
-                    if (const json *block = object(element, "ipBlock", here)) {
+                    if (const json block = object(element, "ipBlock", here)) {
                         const JsonPath blockPath{&here, "ipBlock"};
                         IpBlock ipBlock;
                         ipBlock.cidr = cidrValue(*string(*block, "cidr", blockPath, true),
@@ -679,7 +705,7 @@ public:
                         const QStringList except = stringList(*block, "except", blockPath);
                         for (qsizetype i = 0; i < except.size(); ++i)
                             ipBlock.except.append(
-                                cidrValue(except[i], JsonPath{&exceptPath, nullptr, nullptr, i}));
+                                cidrValue(except[i], JsonPath{&exceptPath, nullptr, {}, i}));
                         peer.ipBlock = std::move(ipBlock);
                     }
                     if (!peer.podSelector && !peer.namespaceSelector && !peer.ipBlock) {
@@ -694,9 +720,9 @@ public:
                     NetworkPolicyPort port;
                     if (member(element, "protocol"))
                         port.protocol = protocol(element, "protocol", here);
-                    if (const json *value = member(element, "port")) {
+                    if (const json value = member(element, "port")) {
                         if (value->is_string())
-                            port.portName = QString::fromStdString(value->get<std::string>());
+                            port.portName = qstring(value->string());
                         else
                             port.portNumber = this->port(element, "port", here, true);
                     }
@@ -726,10 +752,10 @@ public:
         policy.namespaceName =
             string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
         policy.labels = stringMap(meta, "labels", metaPath);
-        const json *spec = object(item, "spec", path, true);
+        const json spec = object(item, "spec", path, true);
         const JsonPath specPath{&path, "spec"};
         // podSelector is a struct, not a pointer, in the Go type: absent decodes as empty.
-        if (const json *selector = member(*spec, "podSelector"))
+        if (const json selector = member(*spec, "podSelector"))
             policy.podSelector = this->selector(*selector, JsonPath{&specPath, "podSelector"});
         const JsonPath ingressPath{&specPath, "ingress"};
         forEach(array(*spec, "ingress", specPath), ingressPath, "an object",
@@ -741,18 +767,18 @@ public:
                 [&](const json &element, const JsonPath &here) {
                     policy.egress.append(readRule(element, here, "to"));
                 });
-        if (const json *types = array(*spec, "policyTypes", specPath)) {
+        if (const json types = array(*spec, "policyTypes", specPath)) {
             QList<PolicyType> policyTypes;
             const JsonPath typesPath{&specPath, "policyTypes"};
             forEach(types, typesPath, "a string", [&](const json &element, const JsonPath &here) {
-                const std::string &type = element.get_ref<const std::string &>();
+                const std::string_view type = element.string();
                 if (type == "Ingress")
                     policyTypes.append(PolicyType::Ingress);
                 else if (type == "Egress")
                     policyTypes.append(PolicyType::Egress);
                 else
                     fail(ErrorCode::InvalidValue, here, tr("Ingress or Egress"),
-                         tr("found \"%1\"").arg(QString::fromStdString(type)));
+                         tr("found \"%1\"").arg(qstring(type)));
             });
             policy.policyTypes = std::move(policyTypes);
         }
@@ -766,11 +792,11 @@ public:
         ds.name = *string(meta, "name", metaPath, true);
         ds.namespaceName = string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
         ds.labels = stringMap(meta, "labels", metaPath);
-        if (const json *spec = object(item, "spec", path)) {
+        if (const json spec = object(item, "spec", path)) {
             const JsonPath specPath{&path, "spec"};
-            if (const json *tmpl = object(*spec, "template", specPath)) {
+            if (const json tmpl = object(*spec, "template", specPath)) {
                 const JsonPath templatePath{&specPath, "template"};
-                if (const json *podSpec = object(*tmpl, "spec", templatePath)) {
+                if (const json podSpec = object(*tmpl, "spec", templatePath)) {
                     const JsonPath podSpecPath{&templatePath, "spec"};
                     ds.hostNetwork = boolean(*podSpec, "hostNetwork", podSpecPath);
                     Pod scratch;
@@ -784,7 +810,7 @@ public:
                 }
             }
         }
-        if (const json *status = object(item, "status", path)) {
+        if (const json status = object(item, "status", path)) {
             const JsonPath statusPath{&path, "status"};
             ds.desired = int(integer(*status, "desiredNumberScheduled", statusPath).value_or(0));
             ds.ready = int(integer(*status, "numberReady", statusPath).value_or(0));
@@ -797,14 +823,14 @@ public:
     {
         NodeNetwork network;
         network.nodeName = *string(meta, "name", metaPath, true);
-        const json *status = object(item, "status", path);
+        const json status = object(item, "status", path);
         if (!status) {
             into.nodeNetworks.append(std::move(network));
             return;
         }
         const JsonPath statusPath{&path, "status"};
         network.staticPodPath = str(*status, "staticPodPath", statusPath);
-        if (const json *cni = object(*status, "cni", statusPath)) {
+        if (const json cni = object(*status, "cni", statusPath)) {
             const JsonPath cniPath{&statusPath, "cni"};
             network.cniConfigFile = str(*cni, "configFile", cniPath);
             network.cniNetworkName = str(*cni, "name", cniPath);
@@ -850,13 +876,13 @@ public:
                                 address.scope = str(a, "scope", addrPath);
                                 iface.addresses.append(std::move(address));
                             });
-                    if (const json *peer = object(element, "peer", here)) {
+                    if (const json peer = object(element, "peer", here)) {
                         const JsonPath peerPath{&here, "peer"};
                         iface.peerPod = str(*peer, "pod", peerPath);
                         iface.peerIfName = str(*peer, "ifname", peerPath);
                     }
                     for (const char *tunnelKey : {"vxlan", "geneve", "ipip", "wireguard", "gre"}) {
-                        const json *tunnel = object(element, tunnelKey, here);
+                        const json tunnel = object(element, tunnelKey, here);
                         if (!tunnel)
                             continue;
                         const JsonPath tunnelPath{&here, tunnelKey};
@@ -917,12 +943,12 @@ Status readObject(const json &item, const QString &sourceName, const JsonPath &p
         const QString apiVersion = typedList && !reader.member(item, "apiVersion")
                                        ? QString::fromStdString(listApiVersion)
                                        : reader.str(item, "apiVersion", path);
-        if (kind.endsWith(QStringLiteral("List")) && item.contains("items")) {
+        if (kind.endsWith(QStringLiteral("List")) && item.member("items").valid()) {
             reader.fail(ErrorCode::NestedList, path,
                         tr("an object such as a Pod or Node; Lists cannot be nested"),
                         tr("found a %1").arg(kind));
         }
-        const json *meta = reader.object(item, "metadata", path, true);
+        const json meta = reader.object(item, "metadata", path, true);
         const JsonPath metaPath{&path, "metadata"};
         if (kind == u"Pod")
             reader.readPod(item, path, *meta, metaPath, into);

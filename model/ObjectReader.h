@@ -5,9 +5,10 @@
 #include "ClusterSnapshot.h"
 #include "Result.h"
 
-#include <nlohmann/json.hpp>
+#include "ItemTree.h"
 
 #include <string>
+#include <string_view>
 
 namespace cartograph::detail {
 
@@ -16,7 +17,7 @@ struct JsonPath
 {
     const JsonPath *parent = nullptr;
     const char *key = nullptr;          // object member, or
-    const std::string *keyString = nullptr;
+    std::string_view keyView{};         // object member named at run time, or
     qint64 index = -1;                  // array element
     QString toString() const;
 };
@@ -26,13 +27,14 @@ struct JsonPath
 // Errors carry `sourceName` as file and the JSON path of the offending field.
 // Items of a typed list (PodList, ServiceList as the API server returns them) carry no kind or
 // apiVersion of their own: `listKind`/`listApiVersion` supply them.
-Status readObject(const nlohmann::json &object, const QString &sourceName, const JsonPath &path,
+Status readObject(const ItemValue &object, const QString &sourceName, const JsonPath &path,
                   ClusterSnapshot &into, const std::string &listKind = {},
                   const std::string &listApiVersion = {});
 
-// Keys whose subtrees the loader need not build at all (big and never read), by the key of the
-// object holding them. Only structural parents (metadata, spec, status, container entries) are
-// listed, never user maps such as labels, so a label called "env" is always kept.
-bool isIgnoredSubtree(const std::string &parentKey, const std::string &key);
+// Members the loader need not build at all because readObject never reads them, by the key of
+// the object holding them. Only structural parents (metadata, spec, status, container entries,
+// conditions, annotations) are filtered, never user maps such as labels or selectors, so a label
+// called "env" is always kept.
+bool isIgnoredSubtree(std::string_view parentKey, std::string_view key);
 
 } // namespace cartograph::detail

@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <cstring>
@@ -16,7 +15,8 @@
 
 namespace cartograph {
 
-using json = nlohmann::json;
+using detail::ItemTree;
+using detail::ItemValue;
 using detail::JsonPath;
 
 namespace {
@@ -40,8 +40,9 @@ Error makeError(ErrorCode code, const QString &file, const QString &expected = {
 // --- SAX handler ------------------------------------------------------------------------------
 
 // Streams a Kubernetes document: the members of the top-level object are kept (they are
-// small), except `items`, whose elements are built one at a time into a small DOM, converted to
-// model values and dropped. Subtrees nobody reads (managedFields, node images) are never built.
+// small), except `items`, whose elements are built one at a time into an ItemTree, converted to
+// model values and dropped. Members nobody reads (managedFields, containerStatuses, node images
+// ...) are never built: see detail::isIgnoredSubtree.
 class SnapshotSaxHandler
 {
 public:
@@ -51,90 +52,50 @@ public:
         , m_cancel(cancel)
     {}
 
-    bool null() { return value(json(nullptr)); }
-    bool boolean(bool v) { return value(json(v)); }
-    bool number_integer(json::number_integer_t v) { return value(json(v)); }
-    bool number_unsigned(json::number_unsigned_t v) { return value(json(v)); }
-    bool number_float(json::number_float_t v, const json::string_t &) { return value(json(v)); }
-    bool string(json::string_t &v) { return value(json(std::move(v))); }
-    bool binary(json::binary_t &) { return value(json(nullptr)); }
-
-    bool start_object(std::size_t)
+    bool null()
     {
-        if (m_skipDepth > 0) {
-            ++m_skipDepth;
-            return true;
-        }
-        if (m_rootDepth == 0) {
-            m_rootDepth = 1; // the top-level object itself
-            m_stack.push_back(&m_root);
-            m_root = json::object();
-            return true;
-        }
-        return openContainer(json::object());
+        return scalar([](ItemTree &tree, std::string_view key) { tree.addNull(key); });
+    }
+    bool boolean(bool v)
+    {
+        return scalar([v](ItemTree &tree, std::string_view key) { tree.addBoolean(key, v); });
+    }
+    bool number_integer(std::int64_t v)
+    {
+        return scalar([v](ItemTree &tree, std::string_view key) { tree.addInteger(key, v); });
+    }
+    bool number_unsigned(std::uint64_t v)
+    {
+        return scalar([v](ItemTree &tree, std::string_view key) { tree.addUnsigned(key, v); });
+    }
+    bool number_float(double v, const std::string &)
+    {
+        return scalar([v](ItemTree &tree, std::string_view key) { tree.addFloat(key, v); });
+    }
+    bool string(std::string &v)
+    {
+        return scalar([&v](ItemTree &tree, std::string_view key) { tree.addString(key, v); });
     }
 
-    bool end_object()
-    {
-        if (m_skipDepth > 0) {
-            --m_skipDepth;
-            return true;
-        }
-        return closeContainer();
-    }
+    bool start_object(std::size_t) { return open(true); }
+    bool start_array(std::size_t) { return open(false); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
 
-    bool start_array(std::size_t)
-    {
-        if (m_skipDepth > 0) {
-            ++m_skipDepth;
-            return true;
-        }
-        if (m_rootDepth == 0) {
-            m_error = makeError(ErrorCode::WrongType, m_source,
-                                tr("a Kubernetes object or List (a JSON object)"),
-                                tr("found a JSON array"));
-            return false;
-        }
-        if (m_expectItems) {
-            // The `items` array of the top-level List: stream its elements.
-            m_expectItems = false;
-            m_inItems = true;
-            return true;
-        }
-        return openContainer(json::array());
-    }
-
-    bool end_array()
-    {
-        if (m_skipDepth > 0) {
-            --m_skipDepth;
-            return true;
-        }
-        if (m_inItems && m_stack.size() == 1) {
-            m_inItems = false;
-            return true;
-        }
-        return closeContainer();
-    }
-
-    bool key(json::string_t &k)
+    bool key(std::string &k)
     {
         if (m_skipDepth > 0)
             return true;
-        json *object = m_stack.back();
-        if (m_stack.size() == 1 && !m_inItems && k == "items") {
+        if (m_depth == 1 && k == "items") {
             m_sawItems = true;
             m_expectItems = true;
             return true;
         }
-        // Subtrees nobody reads are never built (see isIgnoredSubtree for the exact list).
-        if (m_stack.size() >= 2 && detail::isIgnoredSubtree(*m_keyStack.back(), k)) {
+        if (detail::isIgnoredSubtree(target().openKey(), k)) {
             m_skipNext = true;
             return true;
         }
-        auto [it, inserted] = object->get_ref<json::object_t &>().insert_or_assign(std::move(k), json());
-        m_slot = &it->second;
-        m_slotKey = &it->first;
+        m_pendingKey.assign(k);
         return true;
     }
 
@@ -143,19 +104,18 @@ public:
     {
         if (m_error)
             return *m_error;
-        if (m_rootDepth == 0) {
+        if (m_root.empty()) {
             return makeError(ErrorCode::WrongType, m_source,
                              tr("a Kubernetes object or List (a JSON object)"));
         }
         if (!m_sawItems)
-            return detail::readObject(m_root, m_source, JsonPath{}, m_into);
-        const auto kind = m_root.find("kind");
-        if (kind != m_root.end() && (!kind->is_string()
-                                     || !std::string_view(kind->get_ref<const std::string &>())
-                                             .ends_with("List"))) {
-            Error error = makeError(ErrorCode::InvalidValue, m_source,
-                                    tr("kind List (or PodList, NodeList, …) for a document with items"),
-                                    tr("found %1").arg(QString::fromStdString(kind->dump())));
+            return detail::readObject(m_root.root(), m_source, JsonPath{}, m_into);
+        const ItemValue kind = m_root.root().member("kind");
+        if (kind && (!kind.is_string() || !kind.string().ends_with("List"))) {
+            Error error = makeError(
+                ErrorCode::InvalidValue, m_source,
+                tr("kind List (or PodList, NodeList, …) for a document with items"),
+                tr("found %1").arg(QString::fromStdString(kind.brief())));
             error.path = QStringLiteral("kind");
             return error;
         }
@@ -165,7 +125,19 @@ public:
     bool aborted() const { return m_error.has_value(); }
 
 private:
-    bool value(json &&v)
+    // Depths: the top-level object is 1, the items array 2, an item 3, inside an item 4 and up.
+    ItemTree &target() { return m_inItems && m_depth >= 3 ? m_item : m_root; }
+
+    bool failItemsType(const QString &found)
+    {
+        Error error = makeError(ErrorCode::WrongType, m_source, tr("an array"), found);
+        error.path = QStringLiteral("items");
+        m_error = error;
+        return false;
+    }
+
+    template<typename Add>
+    bool scalar(Add &&add)
     {
         if (m_skipDepth > 0)
             return true;
@@ -173,87 +145,94 @@ private:
             m_skipNext = false;
             return true;
         }
-        if (m_rootDepth == 0) {
+        if (m_depth == 0) {
             m_error = makeError(ErrorCode::WrongType, m_source,
                                 tr("a Kubernetes object or List (a JSON object)"),
                                 tr("found a single JSON value"));
             return false;
         }
-        if (m_expectItems) {
-            // `items` that is not an array: keep it so the caller reports the type.
-            m_expectItems = false;
-            Error error = makeError(ErrorCode::WrongType, m_source, tr("an array"),
-                                    tr("found %1").arg(QString::fromLatin1(v.type_name())));
-            error.path = QStringLiteral("items");
-            m_error = error;
-            return false;
-        }
-        if (m_inItems && m_stack.size() == 1) {
-            // A scalar item: build and hand over directly so the reader reports its type.
-            m_item = std::move(v);
+        if (m_expectItems)
+            return failItemsType(tr("found a single value"));
+        if (m_inItems && m_depth == 2) {
+            // A scalar item: hand it over so the reader reports its type.
+            m_item.clear();
+            add(m_item, std::string_view());
             return finishItem();
         }
-        json *container = m_stack.back();
-        if (container->is_array())
-            container->get_ref<json::array_t &>().push_back(std::move(v));
-        else
-            *m_slot = std::move(v);
+        add(target(), m_pendingKey);
         return true;
     }
 
-    bool openContainer(json &&empty)
+    bool open(bool object)
     {
+        if (m_skipDepth > 0) {
+            ++m_skipDepth;
+            return true;
+        }
         if (m_skipNext) {
             m_skipNext = false;
             m_skipDepth = 1;
             return true;
         }
+        if (m_depth == 0) {
+            if (!object) {
+                m_error = makeError(ErrorCode::WrongType, m_source,
+                                    tr("a Kubernetes object or List (a JSON object)"),
+                                    tr("found a JSON array"));
+                return false;
+            }
+            m_root.beginObject({});
+            m_depth = 1;
+            return true;
+        }
         if (m_expectItems) {
             m_expectItems = false;
-            Error error = makeError(ErrorCode::WrongType, m_source, tr("an array"),
-                                    tr("found an object"));
-            error.path = QStringLiteral("items");
-            m_error = error;
-            return false;
+            if (object)
+                return failItemsType(tr("found an object"));
+            m_inItems = true; // the items array itself is not built: its elements stream
+            m_depth = 2;
+            return true;
         }
-        json *container = m_stack.back();
-        json *target = nullptr;
-        const std::string *key = nullptr;
-        if (m_inItems && m_stack.size() == 1) {
-            m_item = std::move(empty);
-            target = &m_item;
-        } else if (container->is_array()) {
-            auto &array = container->get_ref<json::array_t &>();
-            array.push_back(std::move(empty));
-            target = &array.back();
-            key = m_keyStack.empty() ? nullptr : m_keyStack.back();
-        } else {
-            *m_slot = std::move(empty);
-            target = m_slot;
-            key = m_slotKey;
+        if (m_inItems && m_depth == 2) {
+            m_item.clear();
+            const std::string_view noKey;
+            object ? m_item.beginObject(noKey) : m_item.beginArray(noKey);
+            m_depth = 3;
+            return true;
         }
-        m_stack.push_back(target);
-        m_keyStack.push_back(key ? key : &m_noKey);
+        ItemTree &tree = target();
+        object ? tree.beginObject(m_pendingKey) : tree.beginArray(m_pendingKey);
+        ++m_depth;
         return true;
     }
 
-    bool closeContainer()
+    bool close()
     {
-        m_stack.pop_back();
-        if (!m_keyStack.empty())
-            m_keyStack.pop_back();
-        if (m_inItems && m_stack.size() == 1)
+        if (m_skipDepth > 0) {
+            --m_skipDepth;
+            return true;
+        }
+        if (m_inItems && m_depth == 2) {
+            m_inItems = false;
+            m_depth = 1;
+            return true;
+        }
+        if (m_inItems && m_depth == 3) {
+            m_item.end();
+            m_depth = 2;
             return finishItem();
+        }
+        target().end();
+        --m_depth;
         return true;
     }
 
     bool finishItem()
     {
         const JsonPath itemsPath{nullptr, "items"};
-        const JsonPath itemPath{&itemsPath, nullptr, nullptr, m_itemIndex};
-        Status status = detail::readObject(m_item, m_source, itemPath, m_into, rootString("kind"),
-                                           rootString("apiVersion"));
-        m_item = json();
+        const JsonPath itemPath{&itemsPath, nullptr, {}, m_itemIndex};
+        Status status = detail::readObject(m_item.root(), m_source, itemPath, m_into,
+                                           rootString("kind"), rootString("apiVersion"));
         ++m_itemIndex;
         if (!status) {
             m_error = status.error();
@@ -268,22 +247,18 @@ private:
 
     std::string rootString(const char *key) const
     {
-        const auto it = m_root.find(key);
-        return it != m_root.end() && it->is_string() ? it->get<std::string>() : std::string();
+        const ItemValue value = m_root.root().member(key);
+        return value && value.is_string() ? std::string(value.string()) : std::string();
     }
 
     const QString &m_source;
     ClusterSnapshot &m_into;
     const std::atomic_bool *m_cancel;
 
-    json m_root;
-    json m_item;
-    std::vector<json *> m_stack;
-    std::vector<const std::string *> m_keyStack;
-    const std::string m_noKey;
-    json *m_slot = nullptr;
-    const std::string *m_slotKey = nullptr;
-    int m_rootDepth = 0;
+    ItemTree m_root;
+    ItemTree m_item;
+    std::string m_pendingKey;
+    int m_depth = 0;
     bool m_sawItems = false;
     bool m_expectItems = false;
     bool m_inItems = false;
@@ -345,17 +320,25 @@ Status parseJson(detail::JsonStream &stream, QIODevice *device, const QByteArray
 // --- YAML -------------------------------------------------------------------------------------
 
 // YAML 1.2 core schema resolution of a plain scalar; quoted scalars (tag "!") stay strings.
-json yamlScalar(const YAML::Node &node)
+void addYamlScalar(ItemTree &tree, std::string_view key, const YAML::Node &node)
 {
     const std::string &text = node.Scalar();
-    if (node.Tag() == "!")
-        return json(text);
-    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
-        return json(nullptr);
-    if (text == "true" || text == "True" || text == "TRUE")
-        return json(true);
-    if (text == "false" || text == "False" || text == "FALSE")
-        return json(false);
+    if (node.Tag() == "!") {
+        tree.addString(key, text);
+        return;
+    }
+    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+        tree.addNull(key);
+        return;
+    }
+    if (text == "true" || text == "True" || text == "TRUE") {
+        tree.addBoolean(key, true);
+        return;
+    }
+    if (text == "false" || text == "False" || text == "FALSE") {
+        tree.addBoolean(key, false);
+        return;
+    }
     const char *begin = text.c_str();
     char *end = nullptr;
     const bool looksNumeric = (text[0] >= '0' && text[0] <= '9')
@@ -363,47 +346,52 @@ json yamlScalar(const YAML::Node &node)
     if (looksNumeric) {
         errno = 0;
         const long long integer = std::strtoll(begin, &end, 10);
-        if (end && *end == '\0' && errno == 0)
-            return json(qint64(integer));
+        if (end && *end == '\0' && errno == 0) {
+            tree.addInteger(key, integer);
+            return;
+        }
         if (text.starts_with("0x") || text.starts_with("0o")) {
             const long long based = std::strtoll(begin + 2, &end, text[1] == 'x' ? 16 : 8);
-            if (end && *end == '\0')
-                return json(qint64(based));
+            if (end && *end == '\0') {
+                tree.addInteger(key, based);
+                return;
+            }
         }
         const double number = std::strtod(begin, &end);
-        if (end && *end == '\0')
-            return json(number);
+        if (end && *end == '\0') {
+            tree.addFloat(key, number);
+            return;
+        }
     }
-    if (text == ".inf" || text == ".Inf" || text == ".nan" || text == ".NaN")
-        return json(text); // not representable in JSON; Kubernetes objects never hold them
-    return json(text);
+    tree.addString(key, text);
 }
 
-json yamlToJson(const YAML::Node &node)
+void addYaml(ItemTree &tree, std::string_view key, const YAML::Node &node)
 {
     switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
-        return json(nullptr);
+        tree.addNull(key);
+        return;
     case YAML::NodeType::Scalar:
-        return yamlScalar(node);
-    case YAML::NodeType::Sequence: {
-        json array = json::array();
+        addYamlScalar(tree, key, node);
+        return;
+    case YAML::NodeType::Sequence:
+        tree.beginArray(key);
         for (const auto &element : node)
-            array.push_back(yamlToJson(element));
-        return array;
-    }
-    case YAML::NodeType::Map: {
-        json object = json::object();
+            addYaml(tree, {}, element);
+        tree.end();
+        return;
+    case YAML::NodeType::Map:
+        tree.beginObject(key);
         for (const auto &entry : node) {
-            const std::string key = entry.first.IsScalar() ? entry.first.Scalar()
-                                                           : YAML::Dump(entry.first);
-            object[key] = yamlToJson(entry.second);
+            const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
+                                                            : YAML::Dump(entry.first);
+            addYaml(tree, name, entry.second);
         }
-        return object;
+        tree.end();
+        return;
     }
-    }
-    return json(nullptr);
 }
 
 Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot &into,
@@ -438,32 +426,33 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
             return error;
         }
         anyObject = true;
-        const json object = yamlToJson(document);
+        ItemTree tree;
+        addYaml(tree, {}, document);
+        const ItemValue object = tree.root();
         const qint64 line = document.Mark().line + 1;
         auto locate = [&](Error error) {
             if (error.line == 0)
                 error.line = line; // where the document starts; the path says where inside
             return error;
         };
-        const auto items = object.find("items");
-        if (items != object.end() && !items->is_null()) {
-            if (!items->is_array()) {
+        const ItemValue items = object.member("items");
+        if (items && !items.is_null()) {
+            if (!items.is_array()) {
                 Error error = makeError(ErrorCode::WrongType, source, tr("an array"),
-                                        tr("found %1").arg(QString::fromLatin1(items->type_name())));
+                                        tr("found %1").arg(QString::fromLatin1(items.type_name())));
                 error.path = QStringLiteral("items");
                 return locate(error);
             }
             const JsonPath itemsPath{nullptr, "items"};
             qint64 itemIndex = 0;
             auto rootString = [&](const char *key) {
-                const auto it = object.find(key);
-                return it != object.end() && it->is_string() ? it->get<std::string>()
-                                                             : std::string();
+                const ItemValue value = object.member(key);
+                return value && value.is_string() ? std::string(value.string()) : std::string();
             };
             const std::string listKind = rootString("kind");
             const std::string listApiVersion = rootString("apiVersion");
-            for (const json &item : *items) {
-                const JsonPath itemPath{&itemsPath, nullptr, nullptr, itemIndex++};
+            for (const ItemValue item : items) {
+                const JsonPath itemPath{&itemsPath, nullptr, {}, itemIndex++};
                 if (Status status = detail::readObject(item, source, itemPath, into, listKind,
                                                        listApiVersion);
                     !status)

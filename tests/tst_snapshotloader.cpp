@@ -359,6 +359,17 @@ metadata: {name: web, namespace: shop}
         QCOMPARE(s.pods[0].podIps.value(0), *IpAddress::parse(u"fd00::5"));
     }
 
+    void repeatedKeyLastOneWins()
+    {
+        // As Go's encoding/json (and so the API server and kubectl) decode it.
+        ClusterSnapshot s;
+        const QByteArray json = "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"first\","
+                                "\"labels\":{\"a\":\"1\"},\"name\":\"second\"}}";
+        QVERIFY(loadSnapshotData(json, QStringLiteral("dup.json"), s).ok());
+        QCOMPARE(s.namespaces.value(0).name, QStringLiteral("second"));
+        QCOMPARE(s.namespaces.value(0).labels.value(u"a").value_or(QString()), QStringLiteral("1"));
+    }
+
     void jsonEscapesAndUnicode()
     {
         ClusterSnapshot s;
@@ -484,6 +495,10 @@ metadata: {name: web, namespace: shop}
         row("port out of range", "port.json",
             "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},\"spec\":{\"containers\":"
             "[{\"name\":\"c\",\"ports\":[{\"containerPort\":70000}]}]}}",
+            ErrorCode::InvalidValue, "at spec.containers[0].ports[0].containerPort");
+        row("integer beyond 64 bits", "big.json",
+            "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},\"spec\":{\"containers\":"
+            "[{\"name\":\"c\",\"ports\":[{\"containerPort\":18446744073709551615}]}]}}",
             ErrorCode::InvalidValue, "at spec.containers[0].ports[0].containerPort");
         row("port as string", "ps.json",
             "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},\"spec\":{\"containers\":"
