@@ -5,6 +5,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -357,6 +358,45 @@ metadata: {name: web, namespace: shop}
         QCOMPARE(s.pods[0].labels.value(u"images").value_or(QString()), QStringLiteral("x"));
         QCOMPARE(s.pods[0].containers[0].ports[0].containerPort, 80);
         QCOMPARE(s.pods[0].podIps.value(0), *IpAddress::parse(u"fd00::5"));
+    }
+
+    void mutatedInputNeverCrashes()
+    {
+        // Seeded random damage to a real snapshot (byte flips, insertions, cuts): every variant
+        // either loads or fails with a message that names the source. Run under asan-ubsan too.
+        QFile demo(QStringLiteral(CARTOGRAPH_SOURCE_DIR "/resources/demo/flannel.json"));
+        QVERIFY(demo.open(QIODevice::ReadOnly));
+        const QByteArray original = demo.readAll();
+        QRandomGenerator random(20261127);
+        const char alphabet[] = "{}[],:\"\\ 0123456789-.eE\ntfnulx\x80\xff\x00";
+        int failures = 0;
+        for (int round = 0; round < 400; ++round) {
+            QByteArray damaged = original;
+            const int edits = 1 + random.bounded(4);
+            for (int e = 0; e < edits; ++e) {
+                const int at = random.bounded(int(damaged.size()));
+                switch (random.bounded(3)) {
+                case 0:
+                    damaged[at] = alphabet[random.bounded(int(sizeof alphabet - 1))];
+                    break;
+                case 1:
+                    damaged.insert(at, alphabet[random.bounded(int(sizeof alphabet - 1))]);
+                    break;
+                default:
+                    damaged.truncate(at);
+                    break;
+                }
+                if (damaged.isEmpty())
+                    break;
+            }
+            ClusterSnapshot snapshot;
+            const Status status = loadSnapshotData(damaged, QStringLiteral("damaged.json"), snapshot);
+            if (!status.ok()) {
+                ++failures;
+                QVERIFY(describe(status.error()).startsWith(QStringLiteral("damaged.json")));
+            }
+        }
+        QVERIFY(failures > 200); // most damage must be noticed
     }
 
     void repeatedKeyLastOneWins()
