@@ -37,8 +37,8 @@ std::string hex(Rng &rng, int length)
 std::string uid(Rng &rng)
 {
     const std::string h = hex(rng, 32);
-    return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4)
-           + '-' + h.substr(20, 12);
+    return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) +
+           '-' + h.substr(20, 12);
 }
 
 std::string nodeName(int i)
@@ -86,8 +86,7 @@ public:
     {}
     void put(const std::string &s) { std::fwrite(s.data(), 1, s.size(), m_out); }
     void put(const char *s) { std::fputs(s, m_out); }
-    template<typename... Args>
-    void f(const char *format, Args... args)
+    template <typename... Args> void f(const char *format, Args... args)
     {
         std::fprintf(m_out, format, args...);
     }
@@ -145,9 +144,11 @@ bool writeSyntheticCluster(const ClusterScale &scale, std::FILE *out)
             "            \"kind\": \"Node\",\n"
             "            \"metadata\": {\n"
             "                \"annotations\": {\n"
-            "                    \"kubeadm.alpha.kubernetes.io/cri-socket\": \"unix:///run/containerd/containerd.sock\",\n"
+            "                    \"kubeadm.alpha.kubernetes.io/cri-socket\": "
+            "\"unix:///run/containerd/containerd.sock\",\n"
             "                    \"node.alpha.kubernetes.io/ttl\": \"0\",\n"
-            "                    \"volumes.kubernetes.io/controller-managed-attach-detach\": \"true\"\n"
+            "                    \"volumes.kubernetes.io/controller-managed-attach-detach\": "
+            "\"true\"\n"
             "                },\n"
             "                \"creationTimestamp\": \"2026-10-01T08:00:00Z\",\n"
             "                \"labels\": {\n"
@@ -301,7 +302,8 @@ bool writeSyntheticCluster(const ClusterScale &scale, std::FILE *out)
             "                        \"terminationMessagePolicy\": \"File\",\n"
             "                        \"volumeMounts\": [\n"
             "                            {\n"
-            "                                \"mountPath\": \"/var/run/secrets/kubernetes.io/serviceaccount\",\n"
+            "                                \"mountPath\": "
+            "\"/var/run/secrets/kubernetes.io/serviceaccount\",\n"
             "                                \"name\": \"kube-api-access-%s\",\n"
             "                                \"readOnly\": true\n"
             "                            }\n"
@@ -421,8 +423,8 @@ bool writeSyntheticCluster(const ClusterScale &scale, std::FILE *out)
     for (int d = 0; d < 2; ++d) {
         itemStart();
         const char *name = d == 0 ? "calico-node" : "kube-proxy";
-        const char *image = d == 0 ? "docker.io/calico/node:v3.27.0"
-                                   : "registry.k8s.io/kube-proxy:v1.29.1";
+        const char *image =
+            d == 0 ? "docker.io/calico/node:v3.27.0" : "registry.k8s.io/kube-proxy:v1.29.1";
         w.f("        {\n"
             "            \"apiVersion\": \"apps/v1\",\n"
             "            \"kind\": \"DaemonSet\",\n"
@@ -451,7 +453,8 @@ bool writeSyntheticCluster(const ClusterScale &scale, std::FILE *out)
             name, image, name, scale.nodes, scale.nodes);
     }
 
-    w.put("\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n");
+    w.put("\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": "
+          "\"\"\n    }\n}\n");
     return w.ok();
 }
 

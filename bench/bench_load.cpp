@@ -12,16 +12,14 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace cartograph;
@@ -139,8 +137,8 @@ int main(int argc, char *argv[])
     }
     if (file.empty()) {
         const char *tmp = std::getenv("TMPDIR");
-        file = std::string(tmp ? tmp : "/tmp") + "/cartograph-bench-" + std::to_string(scale.nodes)
-               + "n-" + std::to_string(scale.pods) + "p.json";
+        file = std::string(tmp ? tmp : "/tmp") + "/cartograph-bench-" +
+               std::to_string(scale.nodes) + "n-" + std::to_string(scale.pods) + "p.json";
     }
     if (!QFileInfo::exists(QString::fromStdString(file))) {
         std::printf("generating %s (%d nodes, %d pods, %d services) ...\n", file.c_str(),
@@ -170,8 +168,8 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "bench_load: loading failed: %s\n", ours.output.c_str());
             return 1;
         }
-        const ChildResult python = runChild(
-            {"python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", file});
+        const ChildResult python =
+            runChild({"python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", file});
         if (!python.ok) {
             std::fprintf(stderr, "bench_load: python3 json.load failed\n");
             return 1;

@@ -12,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
-
 #include <map>
 
 namespace cartograph::cli {
@@ -72,8 +71,8 @@ Result<ClusterSnapshot> loadFromArguments(const QCommandLineParser &parser, QTex
         } else if (demo == u"flannel") {
             flavour = DemoFlavour::FlannelVxlan;
         } else {
-            err << "cartograph-cli: " << tr("unknown demo \"%1\"; expected calico or flannel").arg(demo)
-                << '\n';
+            err << "cartograph-cli: "
+                << tr("unknown demo \"%1\"; expected calico or flannel").arg(demo) << '\n';
             *exitCode = UsageError;
             return usage;
         }
@@ -128,16 +127,17 @@ QString padded(const QString &text, int width)
 
 QString usage()
 {
-    return tr("Usage: cartograph-cli <command> [options]\n"
-              "\n"
-              "See how a Kubernetes cluster's network is wired, without a display.\n"
-              "\n"
-              "Commands:\n"
-              "  summary FILE...    Counts per kind, nodes with pod CIDRs and addresses, the CNI\n"
-              "                     and whether it enforces NetworkPolicy, policies per namespace.\n"
-              "  export FILE...     Render the topology diagram to SVG, PNG or PDF.\n"
-              "\n"
-              "Run 'cartograph-cli <command> --help' for a command's options.\n");
+    return tr(
+        "Usage: cartograph-cli <command> [options]\n"
+        "\n"
+        "See how a Kubernetes cluster's network is wired, without a display.\n"
+        "\n"
+        "Commands:\n"
+        "  summary FILE...    Counts per kind, nodes with pod CIDRs and addresses, the CNI\n"
+        "                     and whether it enforces NetworkPolicy, policies per namespace.\n"
+        "  export FILE...     Render the topology diagram to SVG, PNG or PDF.\n"
+        "\n"
+        "Run 'cartograph-cli <command> --help' for a command's options.\n");
 }
 
 int runSummary(const QStringList &args, QTextStream &out, QTextStream &err)

@@ -4,7 +4,6 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QTextStream>
-
 #include <cstdio>
 #include <memory>
 

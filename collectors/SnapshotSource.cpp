@@ -58,7 +58,8 @@ DemoSnapshotSource::DemoSnapshotSource(DemoFlavour flavour)
 
 QString DemoSnapshotSource::displayName() const
 {
-    return QCoreApplication::translate("cartograph::Demo", "Demo (%1)").arg(demoFlavourName(m_flavour));
+    return QCoreApplication::translate("cartograph::Demo", "Demo (%1)")
+        .arg(demoFlavourName(m_flavour));
 }
 
 Result<ClusterSnapshot> DemoSnapshotSource::load(const std::atomic_bool *cancel) const

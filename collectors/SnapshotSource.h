@@ -5,7 +5,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <atomic>
 #include <memory>
 
@@ -34,8 +33,12 @@ private:
     QStringList m_paths;
 };
 
-enum class DemoFlavour { CalicoIpIp, FlannelVxlan };
-QString demoFlavourName(DemoFlavour flavour);   // "Calico IP-in-IP"
+enum class DemoFlavour
+{
+    CalicoIpIp,
+    FlannelVxlan
+};
+QString demoFlavourName(DemoFlavour flavour);  // "Calico IP-in-IP"
 QString demoResourcePath(DemoFlavour flavour); // ":/demo/calico.json"
 QList<DemoFlavour> allDemoFlavours();
 

@@ -4,9 +4,8 @@ namespace cartograph {
 
 qsizetype ClusterSnapshot::objectCount() const
 {
-    return namespaces.size() + nodes.size() + pods.size() + services.size()
-           + endpointSlices.size() + networkPolicies.size() + daemonSets.size()
-           + nodeNetworks.size();
+    return namespaces.size() + nodes.size() + pods.size() + services.size() +
+           endpointSlices.size() + networkPolicies.size() + daemonSets.size() + nodeNetworks.size();
 }
 
 qsizetype ClusterSnapshot::findNode(QStringView name) const

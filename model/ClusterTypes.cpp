@@ -104,11 +104,11 @@ struct KindName
     const char16_t *name;
 };
 constexpr KindName kInterfaceKinds[] = {
-    {InterfaceKind::Loopback, u"loopback"},   {InterfaceKind::Ethernet, u"ethernet"},
-    {InterfaceKind::Bridge, u"bridge"},       {InterfaceKind::Veth, u"veth"},
-    {InterfaceKind::Vxlan, u"vxlan"},         {InterfaceKind::IpIp, u"ipip"},
-    {InterfaceKind::Geneve, u"geneve"},       {InterfaceKind::WireGuard, u"wireguard"},
-    {InterfaceKind::Gre, u"gre"},             {InterfaceKind::Dummy, u"dummy"},
+    {InterfaceKind::Loopback, u"loopback"}, {InterfaceKind::Ethernet, u"ethernet"},
+    {InterfaceKind::Bridge, u"bridge"},     {InterfaceKind::Veth, u"veth"},
+    {InterfaceKind::Vxlan, u"vxlan"},       {InterfaceKind::IpIp, u"ipip"},
+    {InterfaceKind::Geneve, u"geneve"},     {InterfaceKind::WireGuard, u"wireguard"},
+    {InterfaceKind::Gre, u"gre"},           {InterfaceKind::Dummy, u"dummy"},
     {InterfaceKind::Other, u"other"},
 };
 } // namespace

@@ -6,13 +6,17 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 #include <variant>
 
 namespace cartograph {
 
-enum class Protocol { TCP, UDP, SCTP };
+enum class Protocol
+{
+    TCP,
+    UDP,
+    SCTP
+};
 QString protocolName(Protocol protocol);
 std::optional<Protocol> protocolFromName(QStringView name);
 
@@ -44,7 +48,12 @@ struct Taint
     QString effect; // NoSchedule, PreferNoSchedule, NoExecute
 };
 
-enum class ConditionStatus { True, False, Unknown };
+enum class ConditionStatus
+{
+    True,
+    False,
+    Unknown
+};
 
 struct Node
 {
@@ -109,7 +118,13 @@ struct Pod
     int namedPort(QStringView portName, Protocol protocol) const;
 };
 
-enum class ServiceType { ClusterIP, NodePort, LoadBalancer, ExternalName };
+enum class ServiceType
+{
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+    ExternalName
+};
 QString serviceTypeName(ServiceType type);
 
 struct ServicePort
@@ -205,7 +220,11 @@ struct NetworkPolicyRule
     QList<NetworkPolicyPort> ports;
 };
 
-enum class PolicyType { Ingress, Egress };
+enum class PolicyType
+{
+    Ingress,
+    Egress
+};
 
 struct NetworkPolicy
 {
@@ -239,7 +258,8 @@ struct DaemonSet
 
 // Node-level facts the API does not hold, written by the Cartograph agent as items of kind
 // NodeNetwork in API group cartograph.io (see resources/demo/README.md for the schema).
-enum class InterfaceKind {
+enum class InterfaceKind
+{
     Loopback,
     Ethernet,
     Bridge,
@@ -272,8 +292,8 @@ struct NetworkInterface
     QString mac;
     QString state; // UP, DOWN, UNKNOWN
     QList<InterfaceAddress> addresses;
-    QString master;    // the bridge a port belongs to
-    QString peerPod;   // veth: namespace/name of the pod on the other end
+    QString master;     // the bridge a port belongs to
+    QString peerPod;    // veth: namespace/name of the pod on the other end
     QString peerIfName; // veth: the interface name inside the pod (eth0)
     // Tunnels
     std::optional<int> vni;

@@ -141,8 +141,8 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
                 sawCalico = true;
             if (signature.plugin == CniPlugin::Flannel)
                 sawFlannel = true;
-            if (result.plugin == CniPlugin::Unknown || signature.plugin == CniPlugin::Canal
-                || (signature.plugin == CniPlugin::Cilium && result.plugin == CniPlugin::Flannel))
+            if (result.plugin == CniPlugin::Unknown || signature.plugin == CniPlugin::Canal ||
+                (signature.plugin == CniPlugin::Cilium && result.plugin == CniPlugin::Flannel))
                 result.plugin = signature.plugin; // Cilium chained on Flannel enforces policy
             const QString evidence =
                 QCoreApplication::translate("cartograph::CniDetection", "DaemonSet %1 (%2)")
@@ -189,8 +189,8 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
                 break;
             }
             // WireGuard wraps whatever else is there; it is what the wire shows.
-            if (mode != OverlayMode::Unknown
-                && (result.overlay == OverlayMode::Unknown || mode == OverlayMode::WireGuard)) {
+            if (mode != OverlayMode::Unknown &&
+                (result.overlay == OverlayMode::Unknown || mode == OverlayMode::WireGuard)) {
                 result.overlay = mode;
                 result.evidence.append(
                     QCoreApplication::translate("cartograph::CniDetection",
@@ -210,12 +210,12 @@ CniDetection detectCni(const ClusterSnapshot &snapshot)
         for (const NodeNetwork &network : snapshot.nodeNetworks)
             anyInterfaces |= !network.interfaces.isEmpty();
         if (anyInterfaces) {
-            result.overlay = result.plugin == CniPlugin::Flannel ? OverlayMode::HostGw
-                                                                 : OverlayMode::None;
+            result.overlay =
+                result.plugin == CniPlugin::Flannel ? OverlayMode::HostGw : OverlayMode::None;
             result.evidence.append(QCoreApplication::translate(
-                                       "cartograph::CniDetection",
-                                       "no tunnel device on the %n node(s) with interface facts",
-                                       nullptr, int(snapshot.nodeNetworks.size())));
+                "cartograph::CniDetection",
+                "no tunnel device on the %n node(s) with interface facts", nullptr,
+                int(snapshot.nodeNetworks.size())));
         }
     }
     // Without node facts, fall back on each CNI's default encapsulation.

@@ -7,10 +7,32 @@
 
 namespace cartograph {
 
-enum class CniPlugin { Unknown, Calico, Canal, Flannel, Weave, Cilium, AmazonVpc, AzureVnet, KubeRouter, Antrea, KindNet };
+enum class CniPlugin
+{
+    Unknown,
+    Calico,
+    Canal,
+    Flannel,
+    Weave,
+    Cilium,
+    AmazonVpc,
+    AzureVnet,
+    KubeRouter,
+    Antrea,
+    KindNet
+};
 QString cniPluginName(CniPlugin plugin);
 
-enum class OverlayMode { Unknown, None, Vxlan, IpIp, Geneve, WireGuard, HostGw };
+enum class OverlayMode
+{
+    Unknown,
+    None,
+    Vxlan,
+    IpIp,
+    Geneve,
+    WireGuard,
+    HostGw
+};
 QString overlayModeName(OverlayMode mode);
 
 struct CniDetection

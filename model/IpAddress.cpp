@@ -1,7 +1,6 @@
 #include "IpAddress.h"
 
 #include <arpa/inet.h>
-
 #include <cstring>
 
 namespace cartograph {
@@ -62,8 +61,8 @@ std::optional<IpAddress> IpAddress::parse(QStringView text)
 
 std::uint32_t IpAddress::v4() const
 {
-    return (std::uint32_t(m_bytes[12]) << 24) | (std::uint32_t(m_bytes[13]) << 16)
-           | (std::uint32_t(m_bytes[14]) << 8) | std::uint32_t(m_bytes[15]);
+    return (std::uint32_t(m_bytes[12]) << 24) | (std::uint32_t(m_bytes[13]) << 16) |
+           (std::uint32_t(m_bytes[14]) << 8) | std::uint32_t(m_bytes[15]);
 }
 
 bool IpAddress::bit(int i) const

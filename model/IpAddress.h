@@ -3,7 +3,6 @@
 #include <QHashFunctions>
 #include <QString>
 #include <QStringView>
-
 #include <array>
 #include <compare>
 #include <cstdint>
@@ -15,7 +14,12 @@ namespace cartograph {
 class IpAddress
 {
 public:
-    enum class Family : std::uint8_t { None, V4, V6 };
+    enum class Family : std::uint8_t
+    {
+        None,
+        V4,
+        V6
+    };
 
     IpAddress() = default;
     static IpAddress fromV4(std::uint32_t hostOrder);

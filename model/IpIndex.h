@@ -5,7 +5,6 @@
 
 #include <QHash>
 #include <QList>
-
 #include <array>
 
 namespace cartograph {
@@ -13,7 +12,8 @@ namespace cartograph {
 // What an address is, in cluster terms.
 struct IpAttribution
 {
-    enum class Kind {
+    enum class Kind
+    {
         Pod,         // a pod's own IP (not host network)
         Service,     // a service ClusterIP
         NodeAddress, // a node's InternalIP/ExternalIP (host-network pods share it)
@@ -21,8 +21,8 @@ struct IpAttribution
         External,    // none of the above
     };
     Kind kind = Kind::External;
-    qsizetype index = -1;     // into pods / services / nodes (node for PodCidr too)
-    Cidr matchedCidr;         // PodCidr: the node range that contains the address
+    qsizetype index = -1; // into pods / services / nodes (node for PodCidr too)
+    Cidr matchedCidr;     // PodCidr: the node range that contains the address
 
     friend bool operator==(const IpAttribution &, const IpAttribution &) = default;
 };

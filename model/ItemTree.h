@@ -18,7 +18,17 @@ class ItemTree;
 class ItemValue
 {
 public:
-    enum class Type : std::uint8_t { Null, Object, Array, String, Boolean, Integer, Unsigned, Float };
+    enum class Type : std::uint8_t
+    {
+        Null,
+        Object,
+        Array,
+        String,
+        Boolean,
+        Integer,
+        Unsigned,
+        Float
+    };
 
     ItemValue() = default;
     ItemValue(const ItemTree *tree, std::uint32_t index)
@@ -45,7 +55,7 @@ public:
 
     std::string_view string() const;
     bool boolean() const;
-    std::int64_t integer() const;    // Integer (Unsigned values above INT64_MAX are not integers here)
+    std::int64_t integer() const; // Integer (Unsigned values above INT64_MAX are not integers here)
     std::uint64_t unsignedValue() const;
     double number() const;
 

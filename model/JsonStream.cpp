@@ -46,11 +46,11 @@ void JsonStream::skipWhitespaceSlow()
         // a space, newline, carriage return or tab.
         while (m_end - m_cursor >= 16) {
             const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_cursor));
-            const __m128i blank = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(' ')),
-                             _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
-                _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')),
-                             _mm_cmpeq_epi8(block, _mm_set1_epi8('\t'))));
+            const __m128i blank =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(' ')),
+                                          _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
+                             _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')),
+                                          _mm_cmpeq_epi8(block, _mm_set1_epi8('\t'))));
             const unsigned mask = unsigned(_mm_movemask_epi8(blank));
             if (mask != 0xffffu) {
                 m_cursor += __builtin_ctz(~mask);
@@ -186,10 +186,10 @@ bool JsonStream::parseString(std::string &out)
         // byte (the signed compare against 0x20 catches both of the last two).
         while (m_end - m_cursor >= 16) {
             const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i *>(m_cursor));
-            const __m128i special = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
-                             _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
-                _mm_cmplt_epi8(block, _mm_set1_epi8(0x20)));
+            const __m128i special =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
+                             _mm_cmplt_epi8(block, _mm_set1_epi8(0x20)));
             const int mask = _mm_movemask_epi8(special);
             if (mask != 0) {
                 m_cursor += __builtin_ctz(unsigned(mask));

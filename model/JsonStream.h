@@ -9,7 +9,6 @@
 
 #include <QIODevice>
 #include <QString>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,8 +25,7 @@ public:
 
     // Runs the handler over one JSON document. Returns false on a syntax error (see
     // errorOffset/errorMessage) or when the handler returned false (then errorMessage is empty).
-    template<typename Handler>
-    bool parse(Handler &handler);
+    template <typename Handler> bool parse(Handler &handler);
 
     qint64 errorOffset() const { return m_errorOffset; }
     const QString &errorMessage() const { return m_errorMessage; }
@@ -36,7 +34,11 @@ public:
     static constexpr int kMaxDepth = 512;
 
 private:
-    enum class Container : std::uint8_t { Object, Array };
+    enum class Container : std::uint8_t
+    {
+        Object,
+        Array
+    };
 
     bool fill();
     int peek()
@@ -62,8 +64,7 @@ private:
     bool fail(const QString &message);
     bool failUnexpected(const char *expected);
 
-    template<typename Handler>
-    bool parseNumber(Handler &handler);
+    template <typename Handler> bool parseNumber(Handler &handler);
 
     QIODevice *m_device = nullptr;
     std::vector<char> m_buffer;
@@ -78,8 +79,7 @@ private:
     std::string m_number;
 };
 
-template<typename Handler>
-bool JsonStream::parseNumber(Handler &handler)
+template <typename Handler> bool JsonStream::parseNumber(Handler &handler)
 {
     m_number.clear();
     const qint64 start = offset();
@@ -159,10 +159,14 @@ bool JsonStream::parseNumber(Handler &handler)
     return handler.number_float(std::strtod(m_number.c_str(), nullptr), m_number);
 }
 
-template<typename Handler>
-bool JsonStream::parse(Handler &handler)
+template <typename Handler> bool JsonStream::parse(Handler &handler)
 {
-    enum class Expect : std::uint8_t { Value, Key, AfterValue };
+    enum class Expect : std::uint8_t
+    {
+        Value,
+        Key,
+        AfterValue
+    };
     std::vector<Container> stack;
     Expect expect = Expect::Value;
     for (;;) {

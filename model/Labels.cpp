@@ -22,8 +22,9 @@ void Labels::insert(const QString &key, const QString &value)
 
 std::optional<QString> Labels::value(QStringView key) const
 {
-    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), key,
-                               [](const Entry &e, QStringView k) { return QStringView(e.first) < k; });
+    auto it =
+        std::lower_bound(m_entries.begin(), m_entries.end(), key,
+                         [](const Entry &e, QStringView k) { return QStringView(e.first) < k; });
     if (it != m_entries.end() && it->first == key)
         return it->second;
     return std::nullopt;

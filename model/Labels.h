@@ -3,7 +3,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 #include <utility>
 
@@ -36,7 +35,13 @@ private:
 
 struct LabelSelectorRequirement
 {
-    enum class Operator { In, NotIn, Exists, DoesNotExist };
+    enum class Operator
+    {
+        In,
+        NotIn,
+        Exists,
+        DoesNotExist
+    };
     QString key;
     Operator op = Operator::In;
     QStringList values;

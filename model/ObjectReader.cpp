@@ -1,7 +1,6 @@
 #include "ObjectReader.h"
 
 #include <QCoreApplication>
-
 #include <algorithm>
 #include <vector>
 
@@ -20,9 +19,9 @@ QString JsonPath::toString() const
         if (p->index >= 0) {
             text += u'[' + QString::number(p->index) + u']';
         } else if (p->key || !p->keyView.empty()) {
-            const QString name = p->key ? QString::fromUtf8(p->key)
-                                        : QString::fromUtf8(p->keyView.data(),
-                                                            qsizetype(p->keyView.size()));
+            const QString name =
+                p->key ? QString::fromUtf8(p->key)
+                       : QString::fromUtf8(p->keyView.data(), qsizetype(p->keyView.size()));
             if (!text.isEmpty())
                 text += u'.';
             text += name;
@@ -53,31 +52,32 @@ bool isIgnoredSubtree(std::string_view parent, std::string_view key)
         return !oneOf(key, {"name"sv, "namespace"sv, "uid"sv, "labels"sv, "annotations"sv,
                             "ownerReferences"sv});
     if (parent == "spec"sv) {
-        return !oneOf(key, {"containers"sv, "initContainers"sv, "nodeName"sv, "hostNetwork"sv,
-                            "podCIDR"sv, "podCIDRs"sv, "unschedulable"sv, "taints"sv, "type"sv,
-                            "clusterIP"sv, "clusterIPs"sv, "ports"sv, "selector"sv,
-                            "externalName"sv, "externalIPs"sv, "externalTrafficPolicy"sv,
-                            "podSelector"sv, "ingress"sv, "egress"sv, "policyTypes"sv,
-                            "template"sv});
+        return !oneOf(
+            key, {"containers"sv,  "initContainers"sv, "nodeName"sv,      "hostNetwork"sv,
+                  "podCIDR"sv,     "podCIDRs"sv,       "unschedulable"sv, "taints"sv,
+                  "type"sv,        "clusterIP"sv,      "clusterIPs"sv,    "ports"sv,
+                  "selector"sv,    "externalName"sv,   "externalIPs"sv,   "externalTrafficPolicy"sv,
+                  "podSelector"sv, "ingress"sv,        "egress"sv,        "policyTypes"sv,
+                  "template"sv});
     }
     if (parent == "status"sv) {
-        return !oneOf(key, {"phase"sv, "conditions"sv, "addresses"sv, "nodeInfo"sv, "hostIP"sv,
-                            "podIP"sv, "podIPs"sv, "loadBalancer"sv, "desiredNumberScheduled"sv,
-                            "numberReady"sv, "staticPodPath"sv, "cni"sv, "interfaces"sv,
-                            "routes"sv});
+        return !oneOf(key,
+                      {"phase"sv, "conditions"sv, "addresses"sv, "nodeInfo"sv, "hostIP"sv,
+                       "podIP"sv, "podIPs"sv, "loadBalancer"sv, "desiredNumberScheduled"sv,
+                       "numberReady"sv, "staticPodPath"sv, "cni"sv, "interfaces"sv, "routes"sv});
     }
-    if (parent == "containers"sv || parent == "initContainers"sv
-        || parent == "ephemeralContainers"sv)
+    if (parent == "containers"sv || parent == "initContainers"sv ||
+        parent == "ephemeralContainers"sv)
         return !oneOf(key, {"name"sv, "image"sv, "ports"sv});
     if (parent == "conditions"sv) {
-        return !oneOf(key, {"type"sv, "status"sv, "reason"sv, "message"sv,
-                            "lastHeartbeatTime"sv, "ready"sv, "serving"sv, "terminating"sv});
+        return !oneOf(key, {"type"sv, "status"sv, "reason"sv, "message"sv, "lastHeartbeatTime"sv,
+                            "ready"sv, "serving"sv, "terminating"sv});
     }
     if (parent == "template"sv)
         return !oneOf(key, {"spec"sv});
     if (parent == "nodeInfo"sv) {
-        return !oneOf(key, {"kubeletVersion"sv, "osImage"sv, "containerRuntimeVersion"sv,
-                            "architecture"sv});
+        return !oneOf(
+            key, {"kubeletVersion"sv, "osImage"sv, "containerRuntimeVersion"sv, "architecture"sv});
     }
     // Annotations can be large (kubectl's last-applied-configuration); two are read.
     if (parent == "annotations"sv)
@@ -160,7 +160,7 @@ public:
     }
 
     json object(const json &parent, const char *key, const JsonPath &path,
-                       bool required = false) const
+                bool required = false) const
     {
         const json value = member(parent, key);
         const JsonPath here{&path, key};
@@ -175,7 +175,7 @@ public:
     }
 
     json array(const json &parent, const char *key, const JsonPath &path,
-                      bool required = false) const
+               bool required = false) const
     {
         const json value = member(parent, key);
         const JsonPath here{&path, key};
@@ -243,8 +243,7 @@ public:
             return 0;
         if (*value < minimum || *value > 65535) {
             fail(ErrorCode::InvalidValue, JsonPath{&path, key},
-                 tr("a port number between %1 and 65535").arg(minimum),
-                 tr("found %1").arg(*value));
+                 tr("a port number between %1 and 65535").arg(minimum), tr("found %1").arg(*value));
         }
         return int(*value);
     }
@@ -260,7 +259,7 @@ public:
         return value->boolean();
     }
 
-    template<typename F>
+    template <typename F>
     void forEach(const json &array, const JsonPath &arrayPath, const char *elementType, F &&f) const
     {
         if (!array)
@@ -281,10 +280,11 @@ public:
     {
         QStringList result;
         const JsonPath here{&path, key};
-        forEach(array(parent, key, path), here, "a string", [&](const json &element, const JsonPath &) {
-            const std::string_view s = element.string();
-            result.append(QString::fromUtf8(s.data(), qsizetype(s.size())));
-        });
+        forEach(array(parent, key, path), here, "a string",
+                [&](const json &element, const JsonPath &) {
+                    const std::string_view s = element.string();
+                    result.append(QString::fromUtf8(s.data(), qsizetype(s.size())));
+                });
         return result;
     }
 
@@ -336,8 +336,8 @@ public:
     {
         const auto cidr = Cidr::parse(text);
         if (!cidr) {
-            fail(ErrorCode::InvalidValue, path,
-                 tr("a CIDR such as 10.244.0.0/16 or fd00::/64"), tr("found \"%1\"").arg(text));
+            fail(ErrorCode::InvalidValue, path, tr("a CIDR such as 10.244.0.0/16 or fd00::/64"),
+                 tr("found \"%1\"").arg(text));
         }
         return *cidr;
     }
@@ -370,8 +370,7 @@ public:
                     const auto parsed = operatorFromName(op);
                     if (!parsed) {
                         fail(ErrorCode::InvalidValue, JsonPath{&here, "operator"},
-                             tr("In, NotIn, Exists or DoesNotExist"),
-                             tr("found \"%1\"").arg(op));
+                             tr("In, NotIn, Exists or DoesNotExist"), tr("found \"%1\"").arg(op));
                     }
                     requirement.op = *parsed;
                     requirement.values = stringList(element, "values", here);
@@ -418,8 +417,7 @@ public:
             const JsonPath cidrsPath{&specPath, "podCIDRs"};
             forEach(array(*spec, "podCIDRs", specPath), cidrsPath, "a string",
                     [&](const json &element, const JsonPath &here) {
-                        node.podCidrs.append(
-                            cidrValue(qstring(element.string()), here));
+                        node.podCidrs.append(cidrValue(qstring(element.string()), here));
                     });
             if (node.podCidrs.isEmpty()) {
                 if (const auto cidr = string(*spec, "podCIDR", specPath); cidr && !cidr->isEmpty())
@@ -493,8 +491,8 @@ public:
                 });
     }
 
-    void readPod(const json &item, const JsonPath &path, const json &meta,
-                 const JsonPath &metaPath, ClusterSnapshot &into) const
+    void readPod(const json &item, const JsonPath &path, const json &meta, const JsonPath &metaPath,
+                 ClusterSnapshot &into) const
     {
         Pod pod;
         pod.name = *string(meta, "name", metaPath, true);
@@ -556,7 +554,8 @@ public:
         service.labels = stringMap(meta, "labels", metaPath);
         if (const json spec = object(item, "spec", path)) {
             const JsonPath specPath{&path, "spec"};
-            const QString type = string(*spec, "type", specPath).value_or(QStringLiteral("ClusterIP"));
+            const QString type =
+                string(*spec, "type", specPath).value_or(QStringLiteral("ClusterIP"));
             if (type == u"ClusterIP")
                 service.type = ServiceType::ClusterIP;
             else if (type == u"NodePort")
@@ -603,7 +602,8 @@ public:
                             if (target->is_string())
                                 port.targetPortName = qstring(target->string());
                             else
-                                port.targetPortNumber = this->port(element, "targetPort", here, false);
+                                port.targetPortNumber =
+                                    this->port(element, "targetPort", here, false);
                         } else {
                             port.targetPortNumber = port.port; // the API's default
                         }
@@ -638,43 +638,44 @@ public:
     {
         EndpointSlice slice;
         slice.name = *string(meta, "name", metaPath, true);
-        slice.namespaceName = string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
+        slice.namespaceName =
+            string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
         slice.serviceName = stringMap(meta, "labels", metaPath)
                                 .value(u"kubernetes.io/service-name")
                                 .value_or(QString());
         slice.addressType = *string(item, "addressType", path, true);
         const JsonPath endpointsPath{&path, "endpoints"};
-        forEach(array(item, "endpoints", path), endpointsPath, "an object",
-                [&](const json &element, const JsonPath &here) {
-                    EndpointRef endpoint;
-                    if (!member(element, "addresses"))
-                        fail(ErrorCode::MissingField, JsonPath{&here, "addresses"},
-                             tr("an array of addresses"));
-                    endpoint.addresses = stringList(element, "addresses", here);
-                    if (slice.addressType != u"FQDN") {
-                        const JsonPath addressesPath{&here, "addresses"};
-                        for (qsizetype i = 0; i < endpoint.addresses.size(); ++i)
-                            ipValue(endpoint.addresses[i],
-                                    JsonPath{&addressesPath, nullptr, {}, i});
-                    }
-                    if (const json conditions = object(element, "conditions", here)) {
-                        const JsonPath conditionsPath{&here, "conditions"};
-                        endpoint.ready = boolean(*conditions, "ready", conditionsPath, true);
-                        endpoint.serving = boolean(*conditions, "serving", conditionsPath,
-                                                   endpoint.ready);
-                        endpoint.terminating =
-                            boolean(*conditions, "terminating", conditionsPath, false);
-                    }
-                    endpoint.nodeName = str(element, "nodeName", here);
-                    if (const json target = object(element, "targetRef", here)) {
-                        const JsonPath targetPath{&here, "targetRef"};
-                        endpoint.targetKind = str(*target, "kind", targetPath);
-                        endpoint.targetName = str(*target, "name", targetPath);
-                        endpoint.targetNamespace = string(*target, "namespace", targetPath)
-                                                       .value_or(slice.namespaceName);
-                    }
-                    slice.endpoints.append(std::move(endpoint));
-                });
+        forEach(
+            array(item, "endpoints", path), endpointsPath, "an object",
+            [&](const json &element, const JsonPath &here) {
+                EndpointRef endpoint;
+                if (!member(element, "addresses"))
+                    fail(ErrorCode::MissingField, JsonPath{&here, "addresses"},
+                         tr("an array of addresses"));
+                endpoint.addresses = stringList(element, "addresses", here);
+                if (slice.addressType != u"FQDN") {
+                    const JsonPath addressesPath{&here, "addresses"};
+                    for (qsizetype i = 0; i < endpoint.addresses.size(); ++i)
+                        ipValue(endpoint.addresses[i], JsonPath{&addressesPath, nullptr, {}, i});
+                }
+                if (const json conditions = object(element, "conditions", here)) {
+                    const JsonPath conditionsPath{&here, "conditions"};
+                    endpoint.ready = boolean(*conditions, "ready", conditionsPath, true);
+                    endpoint.serving =
+                        boolean(*conditions, "serving", conditionsPath, endpoint.ready);
+                    endpoint.terminating =
+                        boolean(*conditions, "terminating", conditionsPath, false);
+                }
+                endpoint.nodeName = str(element, "nodeName", here);
+                if (const json target = object(element, "targetRef", here)) {
+                    const JsonPath targetPath{&here, "targetRef"};
+                    endpoint.targetKind = str(*target, "kind", targetPath);
+                    endpoint.targetName = str(*target, "name", targetPath);
+                    endpoint.targetNamespace =
+                        string(*target, "namespace", targetPath).value_or(slice.namespaceName);
+                }
+                slice.endpoints.append(std::move(endpoint));
+            });
         const JsonPath portsPath{&path, "ports"};
         forEach(array(item, "ports", path), portsPath, "an object",
                 [&](const json &element, const JsonPath &here) {
@@ -715,32 +716,32 @@ public:
                     result.peers.append(std::move(peer));
                 });
         const JsonPath portsPath{&path, "ports"};
-        forEach(array(rule, "ports", path), portsPath, "an object",
-                [&](const json &element, const JsonPath &here) {
-                    NetworkPolicyPort port;
-                    if (member(element, "protocol"))
-                        port.protocol = protocol(element, "protocol", here);
-                    if (const json value = member(element, "port")) {
-                        if (value->is_string())
-                            port.portName = qstring(value->string());
-                        else
-                            port.portNumber = this->port(element, "port", here, true);
+        forEach(
+            array(rule, "ports", path), portsPath, "an object",
+            [&](const json &element, const JsonPath &here) {
+                NetworkPolicyPort port;
+                if (member(element, "protocol"))
+                    port.protocol = protocol(element, "protocol", here);
+                if (const json value = member(element, "port")) {
+                    if (value->is_string())
+                        port.portName = qstring(value->string());
+                    else
+                        port.portNumber = this->port(element, "port", here, true);
+                }
+                if (member(element, "endPort")) {
+                    port.endPort = this->port(element, "endPort", here, true);
+                    if (!port.portNumber) {
+                        fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
+                             tr("endPort only together with a numeric port"));
                     }
-                    if (member(element, "endPort")) {
-                        port.endPort = this->port(element, "endPort", here, true);
-                        if (!port.portNumber) {
-                            fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
-                                 tr("endPort only together with a numeric port"));
-                        }
-                        if (*port.endPort < *port.portNumber) {
-                            fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
-                                 tr("endPort greater than or equal to port %1")
-                                     .arg(*port.portNumber),
-                                 tr("found %1").arg(*port.endPort));
-                        }
+                    if (*port.endPort < *port.portNumber) {
+                        fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
+                             tr("endPort greater than or equal to port %1").arg(*port.portNumber),
+                             tr("found %1").arg(*port.endPort));
                     }
-                    result.ports.append(std::move(port));
-                });
+                }
+                result.ports.append(std::move(port));
+            });
         return result;
     }
 
@@ -863,9 +864,8 @@ public:
                                 if (address.address.isNull())
                                     fail(ErrorCode::MissingField, JsonPath{&addrPath, "local"},
                                          tr("an IPv4 or IPv6 address"));
-                                const qint64 length =
-                                    integer(a, "prefixlen", addrPath)
-                                        .value_or(address.address.bitWidth());
+                                const qint64 length = integer(a, "prefixlen", addrPath)
+                                                          .value_or(address.address.bitWidth());
                                 if (length < 0 || length > address.address.bitWidth())
                                     fail(ErrorCode::InvalidValue, JsonPath{&addrPath, "prefixlen"},
                                          tr("a prefix length between 0 and %1")
@@ -915,7 +915,8 @@ public:
                     route.gateway = ip(element, "gateway", here);
                     route.device = str(element, "dev", here);
                     route.protocol = str(element, "protocol", here);
-                    route.onLink = stringList(element, "flags", here).contains(QStringLiteral("onlink"));
+                    route.onLink =
+                        stringList(element, "flags", here).contains(QStringLiteral("onlink"));
                     network.routes.append(std::move(route));
                 });
         into.nodeNetworks.append(std::move(network));
@@ -936,10 +937,9 @@ Status readObject(const json &item, const QString &sourceName, const JsonPath &p
         if (!item.is_object())
             reader.wrongType(item, path, "a Kubernetes object");
         const bool typedList = listKind.size() > 4 && listKind.ends_with("List");
-        const QString kind =
-            typedList && !reader.member(item, "kind")
-                ? QString::fromStdString(listKind.substr(0, listKind.size() - 4))
-                : *reader.string(item, "kind", path, true);
+        const QString kind = typedList && !reader.member(item, "kind")
+                                 ? QString::fromStdString(listKind.substr(0, listKind.size() - 4))
+                                 : *reader.string(item, "kind", path, true);
         const QString apiVersion = typedList && !reader.member(item, "apiVersion")
                                        ? QString::fromStdString(listApiVersion)
                                        : reader.str(item, "apiVersion", path);
@@ -967,8 +967,9 @@ Status readObject(const json &item, const QString &sourceName, const JsonPath &p
         else if (kind == u"NodeNetwork" && apiVersion.startsWith(u"cartograph.io/"))
             reader.readNodeNetwork(item, path, *meta, metaPath, into);
         else
-            into.skippedKinds[apiVersion.contains(u'/') ? kind + u'.' + apiVersion.section(u'/', 0, 0)
-                                                        : kind] += 1;
+            into.skippedKinds[apiVersion.contains(u'/')
+                                  ? kind + u'.' + apiVersion.section(u'/', 0, 0)
+                                  : kind] += 1;
     } catch (const ReadFailure &failure) {
         return failure.error;
     }

@@ -3,9 +3,8 @@
 // Internal to the model library: turns one decoded Kubernetes object into model values.
 
 #include "ClusterSnapshot.h"
-#include "Result.h"
-
 #include "ItemTree.h"
+#include "Result.h"
 
 #include <string>
 #include <string_view>
@@ -16,9 +15,9 @@ namespace cartograph::detail {
 struct JsonPath
 {
     const JsonPath *parent = nullptr;
-    const char *key = nullptr;          // object member, or
-    std::string_view keyView{};         // object member named at run time, or
-    qint64 index = -1;                  // array element
+    const char *key = nullptr;  // object member, or
+    std::string_view keyView{}; // object member named at run time, or
+    qint64 index = -1;          // array element
     QString toString() const;
 };
 

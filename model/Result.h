@@ -1,24 +1,24 @@
 #pragma once
 
 #include <QString>
-
 #include <utility>
 #include <variant>
 
 namespace cartograph {
 
 // What went wrong, in terms a boundary (GUI dialog, CLI stderr) can turn into a message.
-enum class ErrorCode {
+enum class ErrorCode
+{
     FileNotFound,
-    NotAFile,      // a directory or a device
-    Unreadable,    // permissions, I/O error
-    EmptyFile,     // 0 bytes
-    BinaryFile,    // NUL bytes or invalid UTF-8: not JSON or YAML at all
-    SyntaxError,   // JSON/YAML that does not parse
-    WrongType,     // a field holds the wrong JSON type
-    MissingField,  // a required field is absent
-    InvalidValue,  // right type, wrong content (bad IP, bad CIDR, unknown enum)
-    NestedList,    // a List inside a List
+    NotAFile,     // a directory or a device
+    Unreadable,   // permissions, I/O error
+    EmptyFile,    // 0 bytes
+    BinaryFile,   // NUL bytes or invalid UTF-8: not JSON or YAML at all
+    SyntaxError,  // JSON/YAML that does not parse
+    WrongType,    // a field holds the wrong JSON type
+    MissingField, // a required field is absent
+    InvalidValue, // right type, wrong content (bad IP, bad CIDR, unknown enum)
+    NestedList,   // a List inside a List
     WriteFailed,
     UnknownResource,
     Cancelled,
@@ -28,10 +28,11 @@ enum class ErrorCode {
 struct Error
 {
     ErrorCode code = ErrorCode::InvalidValue;
-    QString file;     // file the input came from (or a resource name such as ":/demo/calico.json")
-    qint64 line = 0;  // 1-based; 0 when unknown
+    QString file;    // file the input came from (or a resource name such as ":/demo/calico.json")
+    qint64 line = 0; // 1-based; 0 when unknown
     qint64 column = 0;
-    QString path;     // JSON path inside the document, e.g. items[3].spec.containers[0].ports[1].containerPort
+    QString path;     // JSON path inside the document, e.g.
+                      // items[3].spec.containers[0].ports[1].containerPort
     QString expected; // what the loader wanted there
     QString detail;   // what it found instead / the parser's own words
 };
@@ -39,8 +40,7 @@ struct Error
 // The one place where an Error becomes a sentence. Called at boundaries only.
 QString describe(const Error &error);
 
-template<typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value)

@@ -1,17 +1,15 @@
-#include "Logging.h"
 #include "JsonStream.h"
+#include "Logging.h"
 #include "ObjectReader.h"
 #include "SnapshotIo.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-
-#include <yaml-cpp/yaml.h>
-
 #include <cstring>
 #include <iterator>
 #include <vector>
+#include <yaml-cpp/yaml.h>
 
 namespace cartograph {
 
@@ -112,10 +110,10 @@ public:
             return detail::readObject(m_root.root(), m_source, JsonPath{}, m_into);
         const ItemValue kind = m_root.root().member("kind");
         if (kind && (!kind.is_string() || !kind.string().ends_with("List"))) {
-            Error error = makeError(
-                ErrorCode::InvalidValue, m_source,
-                tr("kind List (or PodList, NodeList, …) for a document with items"),
-                tr("found %1").arg(QString::fromStdString(kind.brief())));
+            Error error =
+                makeError(ErrorCode::InvalidValue, m_source,
+                          tr("kind List (or PodList, NodeList, …) for a document with items"),
+                          tr("found %1").arg(QString::fromStdString(kind.brief())));
             error.path = QStringLiteral("kind");
             return error;
         }
@@ -136,8 +134,7 @@ private:
         return false;
     }
 
-    template<typename Add>
-    bool scalar(Add &&add)
+    template <typename Add> bool scalar(Add &&add)
     {
         if (m_skipDepth > 0)
             return true;
@@ -305,7 +302,8 @@ Status parseJson(detail::JsonStream &stream, QIODevice *device, const QByteArray
     SnapshotSaxHandler handler(source, into, cancel);
     const bool ok = stream.parse(handler);
     if (stream.readFailed())
-        return makeError(ErrorCode::Unreadable, source, {}, device ? device->errorString() : QString());
+        return makeError(ErrorCode::Unreadable, source, {},
+                         device ? device->errorString() : QString());
     if (!ok && !handler.aborted()) {
         Error error = makeError(ErrorCode::SyntaxError, source, {},
                                 tr("invalid JSON: %1").arg(stream.errorMessage()));
@@ -341,8 +339,8 @@ void addYamlScalar(ItemTree &tree, std::string_view key, const YAML::Node &node)
     }
     const char *begin = text.c_str();
     char *end = nullptr;
-    const bool looksNumeric = (text[0] >= '0' && text[0] <= '9')
-                              || ((text[0] == '-' || text[0] == '+') && text.size() > 1);
+    const bool looksNumeric = (text[0] >= '0' && text[0] <= '9') ||
+                              ((text[0] == '-' || text[0] == '+') && text.size() > 1);
     if (looksNumeric) {
         errno = 0;
         const long long integer = std::strtoll(begin, &end, 10);
@@ -385,8 +383,8 @@ void addYaml(ItemTree &tree, std::string_view key, const YAML::Node &node)
     case YAML::NodeType::Map:
         tree.beginObject(key);
         for (const auto &entry : node) {
-            const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
-                                                            : YAML::Dump(entry.first);
+            const std::string name =
+                entry.first.IsScalar() ? entry.first.Scalar() : YAML::Dump(entry.first);
             addYaml(tree, name, entry.second);
         }
         tree.end();
@@ -416,10 +414,9 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
         if (!document || document.IsNull())
             continue; // an empty document between two `---` is allowed
         if (!document.IsMap()) {
-            Error error = makeError(ErrorCode::WrongType, source,
-                                    tr("a Kubernetes object or List (a YAML mapping)"),
-                                    document.IsSequence() ? tr("found a sequence")
-                                                          : tr("found a scalar"));
+            Error error = makeError(
+                ErrorCode::WrongType, source, tr("a Kubernetes object or List (a YAML mapping)"),
+                document.IsSequence() ? tr("found a sequence") : tr("found a scalar"));
             error.line = document.Mark().line + 1;
             if (documents.size() > 1)
                 error.path = tr("document %1").arg(index + 1);
@@ -453,8 +450,8 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
             const std::string listApiVersion = rootString("apiVersion");
             for (const ItemValue item : items) {
                 const JsonPath itemPath{&itemsPath, nullptr, {}, itemIndex++};
-                if (Status status = detail::readObject(item, source, itemPath, into, listKind,
-                                                       listApiVersion);
+                if (Status status =
+                        detail::readObject(item, source, itemPath, into, listKind, listApiVersion);
                     !status)
                     return locate(status.error());
                 if (cancel && cancel->load(std::memory_order_relaxed))
@@ -466,8 +463,8 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
             return locate(status.error());
     }
     if (!anyObject) {
-        return makeError(ErrorCode::MissingField, source,
-                         tr("at least one Kubernetes object"), tr("the YAML holds no document"));
+        return makeError(ErrorCode::MissingField, source, tr("at least one Kubernetes object"),
+                         tr("the YAML holds no document"));
     }
     return Success{};
 }

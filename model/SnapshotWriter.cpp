@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QSaveFile>
-
 #include <nlohmann/json.hpp>
 
 namespace cartograph {
@@ -85,7 +84,8 @@ json containersJson(const QList<Container> &containers, bool init)
 
 json namespaceJson(const Namespace &ns)
 {
-    json item = {{"apiVersion", "v1"}, {"kind", "Namespace"},
+    json item = {{"apiVersion", "v1"},
+                 {"kind", "Namespace"},
                  {"metadata", metadata(ns.name, {}, ns.labels)}};
     if (!ns.phase.isEmpty())
         item["status"] = {{"phase", s(ns.phase)}};
@@ -149,8 +149,11 @@ json nodeJson(const Node &node)
         info["architecture"] = s(node.architecture);
     if (!info.empty())
         status["nodeInfo"] = info;
-    return {{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", metadata(node.name, {}, node.labels)},
-            {"spec", spec}, {"status", status}};
+    return {{"apiVersion", "v1"},
+            {"kind", "Node"},
+            {"metadata", metadata(node.name, {}, node.labels)},
+            {"spec", spec},
+            {"status", status}};
 }
 
 json podJson(const Pod &pod)
@@ -190,8 +193,12 @@ json podJson(const Pod &pod)
             ips.push_back({{"ip", s(ip.toString())}});
         status["podIPs"] = ips;
     }
-    status["conditions"] = json::array({{{"type", "Ready"}, {"status", pod.ready ? "True" : "False"}}});
-    return {{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", spec},
+    status["conditions"] =
+        json::array({{{"type", "Ready"}, {"status", pod.ready ? "True" : "False"}}});
+    return {{"apiVersion", "v1"},
+            {"kind", "Pod"},
+            {"metadata", meta},
+            {"spec", spec},
             {"status", status}};
 }
 
@@ -236,7 +243,8 @@ json serviceJson(const Service &service)
     }
     if (!service.externalTrafficPolicy.isEmpty())
         spec["externalTrafficPolicy"] = s(service.externalTrafficPolicy);
-    json item = {{"apiVersion", "v1"}, {"kind", "Service"},
+    json item = {{"apiVersion", "v1"},
+                 {"kind", "Service"},
                  {"metadata", metadata(service.name, service.namespaceName, service.labels)},
                  {"spec", spec}};
     if (!service.loadBalancerIngress.isEmpty()) {
@@ -429,7 +437,7 @@ json nodeNetworkJson(const NodeNetwork &network)
     json routes = json::array();
     for (const Route &route : network.routes) {
         json r = {{"dst", route.destination.prefixLength() == 0 ? std::string("default")
-                                                               : s(route.destination.toString())}};
+                                                                : s(route.destination.toString())}};
         if (!route.gateway.isNull())
             r["gateway"] = s(route.gateway.toString());
         if (!route.device.isEmpty())

@@ -78,9 +78,11 @@ private slots:
 
     void summaryOfTheDemos()
     {
-        const Run calico = run({QStringLiteral("summary"), QStringLiteral("--demo"), QStringLiteral("calico")});
+        const Run calico =
+            run({QStringLiteral("summary"), QStringLiteral("--demo"), QStringLiteral("calico")});
         QCOMPARE(calico.exitCode, 0);
-        QVERIFY2(calico.out.contains(QStringLiteral("CNI: Calico, overlay IP-in-IP, enforces NetworkPolicy")),
+        QVERIFY2(calico.out.contains(
+                     QStringLiteral("CNI: Calico, overlay IP-in-IP, enforces NetworkPolicy")),
                  qPrintable(calico.out));
         for (const char *node : {"control-plane", "worker-1", "worker-2"})
             QVERIFY(calico.out.contains(QLatin1String(node)));
@@ -91,19 +93,26 @@ private slots:
                                  QStringLiteral("flannel"), QStringLiteral("--json")});
         QCOMPARE(flannel.exitCode, 0);
         QJsonParseError parseError;
-        const QJsonObject root = QJsonDocument::fromJson(flannel.out.toUtf8(), &parseError).object();
+        const QJsonObject root =
+            QJsonDocument::fromJson(flannel.out.toUtf8(), &parseError).object();
         QCOMPARE(parseError.error, QJsonParseError::NoError);
         const QJsonObject cni = root.value(QStringLiteral("cni")).toObject();
         QCOMPARE(cni.value(QStringLiteral("plugin")).toString(), QStringLiteral("Flannel"));
         QCOMPARE(cni.value(QStringLiteral("overlay")).toString(), QStringLiteral("VXLAN"));
         QCOMPARE(cni.value(QStringLiteral("enforcesNetworkPolicy")).toBool(true), false);
-        QCOMPARE(root.value(QStringLiteral("counts")).toObject().value(QStringLiteral("Node")).toInt(), 3);
+        QCOMPARE(
+            root.value(QStringLiteral("counts")).toObject().value(QStringLiteral("Node")).toInt(),
+            3);
         const QJsonArray nodes = root.value(QStringLiteral("nodes")).toArray();
         QCOMPARE(nodes.size(), 3);
         QVERIFY(!nodes.at(0).toObject().value(QStringLiteral("podCIDRs")).toArray().isEmpty());
-        QVERIFY(root.value(QStringLiteral("networkPoliciesPerNamespace")).toObject().value(QStringLiteral("sock-shop")).toInt() > 0);
+        QVERIFY(root.value(QStringLiteral("networkPoliciesPerNamespace"))
+                    .toObject()
+                    .value(QStringLiteral("sock-shop"))
+                    .toInt() > 0);
         // Flannel with policies: the text form warns that they do nothing.
-        const Run flannelText = run({QStringLiteral("summary"), QStringLiteral("--demo"), QStringLiteral("flannel")});
+        const Run flannelText =
+            run({QStringLiteral("summary"), QStringLiteral("--demo"), QStringLiteral("flannel")});
         QVERIFY(flannelText.out.contains(QStringLiteral("does not enforce NetworkPolicy")));
     }
 
@@ -122,9 +131,12 @@ private slots:
         QCOMPARE(counts.value(QStringLiteral("Pod")).toInt(), 1);
         QCOMPARE(counts.value(QStringLiteral("Service")).toInt(), 3);
         QCOMPARE(root.value(QStringLiteral("sources")).toArray().size(), 3);
-        QVERIFY(root.value(QStringLiteral("skipped")).toObject().contains(QStringLiteral("CiliumNode.cilium.io")));
-        QCOMPARE(root.value(QStringLiteral("cni")).toObject().value(QStringLiteral("plugin")).toString(),
-                 QStringLiteral("Flannel"));
+        QVERIFY(root.value(QStringLiteral("skipped"))
+                    .toObject()
+                    .contains(QStringLiteral("CiliumNode.cilium.io")));
+        QCOMPARE(
+            root.value(QStringLiteral("cni")).toObject().value(QStringLiteral("plugin")).toString(),
+            QStringLiteral("Flannel"));
     }
 
     void summaryOfBadFileIsOneLine()
@@ -132,7 +144,8 @@ private slots:
         const QString path = m_dir.filePath(QStringLiteral("broken.json"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("{\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": 3}}]}");
+        file.write(
+            "{\"kind\": \"List\", \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": 3}}]}");
         file.close();
         const Run result = run({QStringLiteral("summary"), path});
         QCOMPARE(result.exitCode, 1);
@@ -163,8 +176,9 @@ private slots:
         QFETCH(QString, format);
         QFETCH(QByteArray, magic);
         const QString out = m_dir.filePath(QStringLiteral("topology.") + format);
-        const Run result = run({QStringLiteral("export"), QStringLiteral("--demo"), QStringLiteral("calico"),
-                                QStringLiteral("--format"), format, QStringLiteral("-o"), out});
+        const Run result =
+            run({QStringLiteral("export"), QStringLiteral("--demo"), QStringLiteral("calico"),
+                 QStringLiteral("--format"), format, QStringLiteral("-o"), out});
         QVERIFY2(result.exitCode == 0, qPrintable(result.err));
         QFile file(out);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -184,12 +198,14 @@ private slots:
 
     void exportErrors()
     {
-        const Run badFormat = run({QStringLiteral("export"), QStringLiteral("--demo"), QStringLiteral("calico"),
-                                   QStringLiteral("-o"), m_dir.filePath(QStringLiteral("x.bmp"))});
+        const Run badFormat =
+            run({QStringLiteral("export"), QStringLiteral("--demo"), QStringLiteral("calico"),
+                 QStringLiteral("-o"), m_dir.filePath(QStringLiteral("x.bmp"))});
         QCOMPARE(badFormat.exitCode, 2);
         QVERIFY(badFormat.err.contains(QStringLiteral("bmp")));
 
-        const Run noOutput = run({QStringLiteral("export"), QStringLiteral("--demo"), QStringLiteral("calico")});
+        const Run noOutput =
+            run({QStringLiteral("export"), QStringLiteral("--demo"), QStringLiteral("calico")});
         QCOMPARE(noOutput.exitCode, 2);
 
         const QString unwritable = QStringLiteral("/proc/cartograph/none/out.svg");
@@ -203,7 +219,8 @@ private slots:
     void cliDoesNotLinkWidgets()
     {
         QProcess readelf;
-        readelf.start(QStringLiteral("readelf"), {QStringLiteral("-d"), QStringLiteral(CARTOGRAPH_CLI_PATH)});
+        readelf.start(QStringLiteral("readelf"),
+                      {QStringLiteral("-d"), QStringLiteral(CARTOGRAPH_CLI_PATH)});
         if (!readelf.waitForStarted())
             QSKIP("readelf is not installed");
         QVERIFY(readelf.waitForFinished());

@@ -31,7 +31,8 @@ QStringList list(std::initializer_list<const char *> texts)
     return result;
 }
 
-DaemonSet daemonSet(const char *ns, const char *name, std::initializer_list<const char *> containers,
+DaemonSet daemonSet(const char *ns, const char *name,
+                    std::initializer_list<const char *> containers,
                     std::initializer_list<const char *> images, bool hostNetwork = true)
 {
     DaemonSet ds;
@@ -147,9 +148,9 @@ void TestCniDetection::names()
           CniPlugin::Weave, CniPlugin::Cilium, CniPlugin::AmazonVpc, CniPlugin::AzureVnet,
           CniPlugin::KubeRouter, CniPlugin::Antrea, CniPlugin::KindNet})
         QVERIFY(!cniPluginName(plugin).isEmpty());
-    for (OverlayMode mode : {OverlayMode::Unknown, OverlayMode::None, OverlayMode::Vxlan,
-                             OverlayMode::IpIp, OverlayMode::Geneve, OverlayMode::WireGuard,
-                             OverlayMode::HostGw})
+    for (OverlayMode mode :
+         {OverlayMode::Unknown, OverlayMode::None, OverlayMode::Vxlan, OverlayMode::IpIp,
+          OverlayMode::Geneve, OverlayMode::WireGuard, OverlayMode::HostGw})
         QVERIFY(!overlayModeName(mode).isEmpty());
 }
 
@@ -163,29 +164,31 @@ void TestCniDetection::detect_data()
     QTest::addColumn<QStringList>("evidence"); // each must appear in some evidence line
 
     // --- DaemonSets as the real installs name and image them; overlay is each CNI's default.
-    QTest::newRow("calico-node")
-        << withDaemonSets({kubeProxy(), calicoNode()}) << CniPlugin::Calico << OverlayMode::IpIp
-        << true << true << list({"kube-system/calico-node", "docker.io/calico/node:v3.27.0"});
+    QTest::newRow("calico-node") << withDaemonSets({kubeProxy(), calicoNode()}) << CniPlugin::Calico
+                                 << OverlayMode::IpIp << true << true
+                                 << list({"kube-system/calico-node",
+                                          "docker.io/calico/node:v3.27.0"});
     QTest::newRow("kube-flannel-ds")
-        << withDaemonSets({kubeFlannel(), kubeProxy()}) << CniPlugin::Flannel
-        << OverlayMode::Vxlan << true << false
+        << withDaemonSets({kubeFlannel(), kubeProxy()}) << CniPlugin::Flannel << OverlayMode::Vxlan
+        << true << false
         << list({"kube-flannel/kube-flannel-ds", "docker.io/flannel/flannel:v0.24.0"});
     QTest::newRow("legacy flannel in kube-system")
-        << withDaemonSets({daemonSet("kube-system", "kube-flannel-ds-amd64", {"install-cni", "kube-flannel"},
-                                     {"quay.io/coreos/flannel:v0.11.0-amd64",
-                                      "quay.io/coreos/flannel:v0.11.0-amd64"})})
+        << withDaemonSets({daemonSet(
+               "kube-system", "kube-flannel-ds-amd64", {"install-cni", "kube-flannel"},
+               {"quay.io/coreos/flannel:v0.11.0-amd64", "quay.io/coreos/flannel:v0.11.0-amd64"})})
         << CniPlugin::Flannel << OverlayMode::Vxlan << true << false
         << list({"kube-system/kube-flannel-ds-amd64"});
-    QTest::newRow("weave-net")
-        << withDaemonSets({kubeProxy(),
-                           daemonSet("kube-system", "weave-net", {"weave-init", "weave", "weave-npc"},
-                                     {"weaveworks/weave-kube:latest", "weaveworks/weave-kube:latest",
-                                      "weaveworks/weave-npc:latest"})})
-        << CniPlugin::Weave << OverlayMode::Vxlan << true << true
-        << list({"kube-system/weave-net", "weaveworks/weave-kube:latest"});
+    QTest::newRow("weave-net") << withDaemonSets(
+                                      {kubeProxy(), daemonSet("kube-system", "weave-net",
+                                                              {"weave-init", "weave", "weave-npc"},
+                                                              {"weaveworks/weave-kube:latest",
+                                                               "weaveworks/weave-kube:latest",
+                                                               "weaveworks/weave-npc:latest"})})
+                               << CniPlugin::Weave << OverlayMode::Vxlan << true << true
+                               << list({"kube-system/weave-net", "weaveworks/weave-kube:latest"});
     QTest::newRow("weave by image only")
-        << withDaemonSets({daemonSet("networking", "pod-network", {"weave"},
-                                     {"weaveworks/weave-kube:2.8.1"})})
+        << withDaemonSets(
+               {daemonSet("networking", "pod-network", {"weave"}, {"weaveworks/weave-kube:2.8.1"})})
         << CniPlugin::Weave << OverlayMode::Vxlan << true << true
         << list({"networking/pod-network"});
     QTest::newRow("cilium")
@@ -201,19 +204,21 @@ void TestCniDetection::detect_data()
         << CniPlugin::Cilium << OverlayMode::Vxlan << true << true
         << list({"kube-system/cilium", "quay.io/cilium/cilium:v1.14.5"});
     QTest::newRow("canal")
-        << withDaemonSets({daemonSet("kube-system", "canal",
-                                     {"install-cni", "mount-bpffs", "calico-node", "kube-flannel"},
-                                     {"docker.io/calico/cni:v3.27.0", "docker.io/calico/node:v3.27.0",
-                                      "docker.io/calico/node:v3.27.0",
-                                      "docker.io/flannel/flannel:v0.24.0"}),
-                           kubeProxy()})
+        << withDaemonSets(
+               {daemonSet("kube-system", "canal",
+                          {"install-cni", "mount-bpffs", "calico-node", "kube-flannel"},
+                          {"docker.io/calico/cni:v3.27.0", "docker.io/calico/node:v3.27.0",
+                           "docker.io/calico/node:v3.27.0", "docker.io/flannel/flannel:v0.24.0"}),
+                kubeProxy()})
         << CniPlugin::Canal << OverlayMode::Vxlan << true << true << list({"kube-system/canal"});
-    QTest::newRow("rke2-canal")
-        << withDaemonSets({daemonSet("kube-system", "rke2-canal", {"install-cni", "calico-node", "kube-flannel"},
-                                     {"rancher/hardened-calico:v3.26.3-build20231109",
-                                      "rancher/hardened-calico:v3.26.3-build20231109",
-                                      "rancher/hardened-flannel:v0.23.0-build20231109"})})
-        << CniPlugin::Canal << OverlayMode::Vxlan << true << true << list({"kube-system/rke2-canal"});
+    QTest::newRow("rke2-canal") << withDaemonSets({daemonSet(
+                                       "kube-system", "rke2-canal",
+                                       {"install-cni", "calico-node", "kube-flannel"},
+                                       {"rancher/hardened-calico:v3.26.3-build20231109",
+                                        "rancher/hardened-calico:v3.26.3-build20231109",
+                                        "rancher/hardened-flannel:v0.23.0-build20231109"})})
+                                << CniPlugin::Canal << OverlayMode::Vxlan << true << true
+                                << list({"kube-system/rke2-canal"});
     // Calico and Flannel side by side are Canal "whatever the DaemonSets are called"
     // (CniDetection.cpp), in either order, and also when one DaemonSet runs both.
     QTest::newRow("calico-node and kube-flannel-ds")
@@ -223,48 +228,54 @@ void TestCniDetection::detect_data()
         << withDaemonSets({kubeFlannel(), calicoNode()}) << CniPlugin::Canal << OverlayMode::Vxlan
         << true << true << list({"kube-system/calico-node", "kube-flannel/kube-flannel-ds"});
     QTest::newRow("calico and flannel containers in one DaemonSet")
-        << withDaemonSets({daemonSet("kube-system", "pod-network",
-                                     {"install-cni", "calico-node", "kube-flannel"},
-                                     {"docker.io/calico/cni:v3.27.0", "docker.io/calico/node:v3.27.0",
-                                      "docker.io/flannel/flannel:v0.24.0"})})
-        << CniPlugin::Canal << OverlayMode::Vxlan << true << true << list({"kube-system/pod-network"});
+        << withDaemonSets({daemonSet(
+               "kube-system", "pod-network", {"install-cni", "calico-node", "kube-flannel"},
+               {"docker.io/calico/cni:v3.27.0", "docker.io/calico/node:v3.27.0",
+                "docker.io/flannel/flannel:v0.24.0"})})
+        << CniPlugin::Canal << OverlayMode::Vxlan << true << true
+        << list({"kube-system/pod-network"});
     QTest::newRow("aws-node")
         << withDaemonSets(
-               {kubeProxy(),
-                daemonSet("kube-system", "aws-node", {"aws-vpc-cni-init", "aws-node", "aws-eks-nodeagent"},
-                          {"602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni-init:v1.16.0-eksbuild.1",
-                           "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.16.0-eksbuild.1",
-                           "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-network-policy-agent:v1.0.7-eksbuild.1"})})
+               {kubeProxy(), daemonSet("kube-system", "aws-node",
+                                       {"aws-vpc-cni-init", "aws-node", "aws-eks-nodeagent"},
+                                       {"602401143452.dkr.ecr.us-west-2.amazonaws.com/"
+                                        "amazon-k8s-cni-init:v1.16.0-eksbuild.1",
+                                        "602401143452.dkr.ecr.us-west-2.amazonaws.com/"
+                                        "amazon-k8s-cni:v1.16.0-eksbuild.1",
+                                        "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/"
+                                        "aws-network-policy-agent:v1.0.7-eksbuild.1"})})
         << CniPlugin::AmazonVpc << OverlayMode::None << true << true
         << list({"kube-system/aws-node"});
-    QTest::newRow("kindnet")
-        << withDaemonSets({daemonSet("kube-system", "kindnet", {"kindnet-cni"},
-                                     {"docker.io/kindest/kindnetd:v20230809-80a64d96"}),
-                           kubeProxy()})
-        << CniPlugin::KindNet << OverlayMode::None << true << false << list({"kube-system/kindnet"});
+    QTest::newRow("kindnet") << withDaemonSets(
+                                    {daemonSet("kube-system", "kindnet", {"kindnet-cni"},
+                                               {"docker.io/kindest/kindnetd:v20230809-80a64d96"}),
+                                     kubeProxy()})
+                             << CniPlugin::KindNet << OverlayMode::None << true << false
+                             << list({"kube-system/kindnet"});
     QTest::newRow("antrea-agent")
-        << withDaemonSets({daemonSet("kube-system", "antrea-agent",
-                                     {"install-cni", "antrea-agent", "antrea-ovs"},
-                                     {"antrea/antrea-agent-ubuntu:v2.0.0",
-                                      "antrea/antrea-agent-ubuntu:v2.0.0",
-                                      "antrea/antrea-agent-ubuntu:v2.0.0"})})
+        << withDaemonSets({daemonSet(
+               "kube-system", "antrea-agent", {"install-cni", "antrea-agent", "antrea-ovs"},
+               {"antrea/antrea-agent-ubuntu:v2.0.0", "antrea/antrea-agent-ubuntu:v2.0.0",
+                "antrea/antrea-agent-ubuntu:v2.0.0"})})
         << CniPlugin::Antrea << OverlayMode::Geneve << true << true
         << list({"kube-system/antrea-agent"});
     QTest::newRow("kube-router")
-        << withDaemonSets({daemonSet("kube-system", "kube-router", {"install-cni", "kube-router"},
-                                     {"docker.io/busybox", "docker.io/cloudnativelabs/kube-router"})})
+        << withDaemonSets(
+               {daemonSet("kube-system", "kube-router", {"install-cni", "kube-router"},
+                          {"docker.io/busybox", "docker.io/cloudnativelabs/kube-router"})})
         << CniPlugin::KubeRouter << OverlayMode::None << true << true
         << list({"kube-system/kube-router"});
     QTest::newRow("no CNI DaemonSet")
-        << withDaemonSets({kubeProxy(),
-                           daemonSet("kube-system", "node-local-dns", {"node-cache"},
-                                     {"registry.k8s.io/dns/k8s-dns-node-cache:1.22.20"}),
-                           daemonSet("kube-system", "ebs-csi-node",
-                                     {"ebs-plugin", "node-driver-registrar", "liveness-probe"},
-                                     {"public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.25.0",
-                                      "public.ecr.aws/eks-distro/kubernetes-csi/node-driver-registrar:v2.9.0",
-                                      "public.ecr.aws/eks-distro/kubernetes-csi/livenessprobe:v2.11.0"},
-                                     false)})
+        << withDaemonSets(
+               {kubeProxy(),
+                daemonSet("kube-system", "node-local-dns", {"node-cache"},
+                          {"registry.k8s.io/dns/k8s-dns-node-cache:1.22.20"}),
+                daemonSet("kube-system", "ebs-csi-node",
+                          {"ebs-plugin", "node-driver-registrar", "liveness-probe"},
+                          {"public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.25.0",
+                           "public.ecr.aws/eks-distro/kubernetes-csi/node-driver-registrar:v2.9.0",
+                           "public.ecr.aws/eks-distro/kubernetes-csi/livenessprobe:v2.11.0"},
+                          false)})
         << CniPlugin::Unknown << OverlayMode::Unknown << false << false << QStringList();
     QTest::newRow("empty snapshot") << ClusterSnapshot{} << CniPlugin::Unknown
                                     << OverlayMode::Unknown << false << false << QStringList();
@@ -282,8 +293,8 @@ void TestCniDetection::detect_data()
         << CniPlugin::Calico << OverlayMode::IpIp << true << true
         << list({"node-1", "/etc/cni/net.d/10-calico.conflist"});
     QTest::newRow("cni config cilium")
-        << withNodeNetworks({nodeNetwork("node-1", {"cilium-cni"}, {},
-                                         "/etc/cni/net.d/05-cilium.conflist")})
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"cilium-cni"}, {}, "/etc/cni/net.d/05-cilium.conflist")})
         << CniPlugin::Cilium << OverlayMode::Vxlan << true << true << list({"05-cilium.conflist"});
     QTest::newRow("cni config weave")
         << withNodeNetworks({nodeNetwork("node-1", {"weave-net", "portmap"}, {},
@@ -305,51 +316,58 @@ void TestCniDetection::detect_data()
         << CniPlugin::Unknown << OverlayMode::Vxlan << false << false
         << list({"flannel.1", "node-1"});
     QTest::newRow("cni config flannel and flannel.1")
-        << withNodeNetworks({nodeNetwork("node-1", {"flannel", "portmap"},
-                                         plainInterfaces({iface("flannel.1", InterfaceKind::Vxlan)}),
-                                         "/etc/cni/net.d/10-flannel.conflist")})
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"flannel", "portmap"},
+                            plainInterfaces({iface("flannel.1", InterfaceKind::Vxlan)}),
+                            "/etc/cni/net.d/10-flannel.conflist")})
         << CniPlugin::Flannel << OverlayMode::Vxlan << true << false
         << list({"10-flannel.conflist", "flannel.1"});
     QTest::newRow("ipip tunl0 alone")
-        << withNodeNetworks({nodeNetwork("node-2", {}, plainInterfaces({iface("tunl0", InterfaceKind::IpIp)}))})
+        << withNodeNetworks(
+               {nodeNetwork("node-2", {}, plainInterfaces({iface("tunl0", InterfaceKind::IpIp)}))})
         << CniPlugin::Unknown << OverlayMode::IpIp << false << false << list({"tunl0", "node-2"});
     QTest::newRow("cni config calico and tunl0")
-        << withNodeNetworks({nodeNetwork("node-1", {"calico"},
-                                         plainInterfaces({iface("tunl0", InterfaceKind::IpIp),
-                                                          iface("cali1a2b3c4d5e6", InterfaceKind::Veth)}),
-                                         "/etc/cni/net.d/10-calico.conflist")})
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"calico"},
+                            plainInterfaces({iface("tunl0", InterfaceKind::IpIp),
+                                             iface("cali1a2b3c4d5e6", InterfaceKind::Veth)}),
+                            "/etc/cni/net.d/10-calico.conflist")})
         << CniPlugin::Calico << OverlayMode::IpIp << true << true << list({"tunl0"});
     QTest::newRow("wireguard alone")
-        << withNodeNetworks({nodeNetwork("node-1", {}, plainInterfaces({iface("wg0", InterfaceKind::WireGuard)}))})
+        << withNodeNetworks({nodeNetwork(
+               "node-1", {}, plainInterfaces({iface("wg0", InterfaceKind::WireGuard)}))})
         << CniPlugin::Unknown << OverlayMode::WireGuard << false << false << list({"wg0"});
     QTest::newRow("geneve alone")
-        << withNodeNetworks({nodeNetwork("node-1", {}, plainInterfaces({iface("genev_sys_6081", InterfaceKind::Geneve)}))})
+        << withNodeNetworks({nodeNetwork(
+               "node-1", {}, plainInterfaces({iface("genev_sys_6081", InterfaceKind::Geneve)}))})
         << CniPlugin::Unknown << OverlayMode::Geneve << false << false << list({"genev_sys_6081"});
     // Node facts beat each CNI's default encapsulation.
     QTest::newRow("calico-node with vxlan.calico")
-        << withNodeNetworks({nodeNetwork("node-1", {"calico"},
-                                         plainInterfaces({iface("vxlan.calico", InterfaceKind::Vxlan)}))},
-                            {calicoNode()})
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"calico"},
+                            plainInterfaces({iface("vxlan.calico", InterfaceKind::Vxlan)}))},
+               {calicoNode()})
         << CniPlugin::Calico << OverlayMode::Vxlan << true << true
         << list({"kube-system/calico-node", "vxlan.calico"});
     QTest::newRow("calico wireguard over ipip")
-        << withNodeNetworks({nodeNetwork("node-1", {"calico"},
-                                         plainInterfaces({iface("tunl0", InterfaceKind::IpIp),
-                                                          iface("wireguard.cali", InterfaceKind::WireGuard)}))},
-                            {calicoNode()})
-        << CniPlugin::Calico << OverlayMode::WireGuard << true << true
-        << list({"wireguard.cali"});
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"calico"},
+                            plainInterfaces({iface("tunl0", InterfaceKind::IpIp),
+                                             iface("wireguard.cali", InterfaceKind::WireGuard)}))},
+               {calicoNode()})
+        << CniPlugin::Calico << OverlayMode::WireGuard << true << true << list({"wireguard.cali"});
     QTest::newRow("calico wireguard before vxlan")
-        << withNodeNetworks({nodeNetwork("node-1", {"calico"},
-                                         plainInterfaces({iface("wireguard.cali", InterfaceKind::WireGuard),
-                                                          iface("vxlan.calico", InterfaceKind::Vxlan)}))},
-                            {calicoNode()})
-        << CniPlugin::Calico << OverlayMode::WireGuard << true << true
-        << list({"wireguard.cali"});
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"calico"},
+                            plainInterfaces({iface("wireguard.cali", InterfaceKind::WireGuard),
+                                             iface("vxlan.calico", InterfaceKind::Vxlan)}))},
+               {calicoNode()})
+        << CniPlugin::Calico << OverlayMode::WireGuard << true << true << list({"wireguard.cali"});
     QTest::newRow("cilium geneve")
-        << withNodeNetworks({nodeNetwork("node-1", {"cilium-cni"},
-                                         plainInterfaces({iface("cilium_geneve", InterfaceKind::Geneve),
-                                                          iface("cilium_host", InterfaceKind::Veth)}))})
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"cilium-cni"},
+                            plainInterfaces({iface("cilium_geneve", InterfaceKind::Geneve),
+                                             iface("cilium_host", InterfaceKind::Veth)}))})
         << CniPlugin::Cilium << OverlayMode::Geneve << true << true << list({"cilium_geneve"});
     // The DaemonSet names the CNI; the CNI config of another plugin type does not override it.
     QTest::newRow("daemonset wins over cni config")
@@ -359,11 +377,12 @@ void TestCniDetection::detect_data()
     // Node facts that list the interfaces and show no tunnel device: Calico in BGP mode without
     // encapsulation. The default (IP-in-IP) is only for when there are no node facts.
     QTest::newRow("calico routed, node facts without tunnel")
-        << withNodeNetworks({nodeNetwork("node-1", {"calico"},
-                                         plainInterfaces({iface("cali1a2b3c4d5e6", InterfaceKind::Veth)})),
-                             nodeNetwork("node-2", {"calico"},
-                                         plainInterfaces({iface("cali6e5d4c3b2a1", InterfaceKind::Veth)}))},
-                            {calicoNode()})
+        << withNodeNetworks(
+               {nodeNetwork("node-1", {"calico"},
+                            plainInterfaces({iface("cali1a2b3c4d5e6", InterfaceKind::Veth)})),
+                nodeNetwork("node-2", {"calico"},
+                            plainInterfaces({iface("cali6e5d4c3b2a1", InterfaceKind::Veth)}))},
+               {calicoNode()})
         << CniPlugin::Calico << OverlayMode::None << true << true
         << list({"kube-system/calico-node"});
 }
@@ -397,8 +416,8 @@ void TestCniDetection::detect()
 void TestCniDetection::independentOfNodeNetworkOrder()
 {
     // The tunnel seen on one node is the cluster's, whichever node comes first.
-    const NodeNetwork withTunnel =
-        nodeNetwork("node-1", {"flannel"}, plainInterfaces({iface("flannel.1", InterfaceKind::Vxlan)}));
+    const NodeNetwork withTunnel = nodeNetwork(
+        "node-1", {"flannel"}, plainInterfaces({iface("flannel.1", InterfaceKind::Vxlan)}));
     const NodeNetwork withoutFacts = nodeNetwork("node-2", {}, {});
     const CniDetection a = detectCni(withNodeNetworks({withTunnel, withoutFacts}));
     const CniDetection b = detectCni(withNodeNetworks({withoutFacts, withTunnel}));
@@ -416,8 +435,8 @@ void TestCniDetection::manifests_data()
     QTest::addColumn<bool>("enforces");
     QTest::addColumn<QString>("daemonSet");
 
-    QTest::newRow("kube-flannel.yml")
-        << s("kube-flannel.yml") << CniPlugin::Flannel << false << s("kube-flannel/kube-flannel-ds");
+    QTest::newRow("kube-flannel.yml") << s("kube-flannel.yml") << CniPlugin::Flannel << false
+                                      << s("kube-flannel/kube-flannel-ds");
     QTest::newRow("weave-daemonset-k8s-1.11.yaml")
         << s("weave-daemonset-k8s-1.11.yaml") << CniPlugin::Weave << true
         << s("kube-system/weave-net");

@@ -24,15 +24,13 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
-
+#include <QTreeWidget>
+#include <QUrl>
+#include <cstddef>
+#include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <cstddef>
-#include <cstring>
-#include <QTreeWidget>
-#include <QUrl>
 
 using namespace cartograph;
 using namespace cartograph::app;
@@ -820,9 +818,10 @@ void TestGui::missingDisplay_data()
     // The rows below pretend that a server listens on :0 and nothing on :7.
     QTest::newRow("X11") << QStringList{QStringLiteral("DISPLAY=:0")} << plain << false;
     QTest::newRow("X11 screen") << QStringList{QStringLiteral("DISPLAY=:0.1")} << plain << false;
-    QTest::newRow("stale X11 display") << QStringList{QStringLiteral("DISPLAY=:7")} << plain << true;
-    QTest::newRow("stale unix display") << QStringList{QStringLiteral("DISPLAY=unix:7.0")} << plain
-                                        << true;
+    QTest::newRow("stale X11 display")
+        << QStringList{QStringLiteral("DISPLAY=:7")} << plain << true;
+    QTest::newRow("stale unix display")
+        << QStringList{QStringLiteral("DISPLAY=unix:7.0")} << plain << true;
     QTest::newRow("remote display left to Qt")
         << QStringList{QStringLiteral("DISPLAY=buildhost:7")} << plain << false;
     QTest::newRow("Wayland") << QStringList{QStringLiteral("WAYLAND_DISPLAY=wayland-0")} << plain
@@ -852,8 +851,8 @@ void TestGui::missingDisplay()
     if (missing) {
         QVERIFY(message.contains(env.value(QStringLiteral("DISPLAY")).isEmpty()
                                      ? QStringLiteral("DISPLAY and WAYLAND_DISPLAY are unset")
-                                     : QStringLiteral("no X server answers on display ")
-                                           + env.value(QStringLiteral("DISPLAY"))));
+                                     : QStringLiteral("no X server answers on display ") +
+                                           env.value(QStringLiteral("DISPLAY"))));
         QVERIFY(message.contains(QStringLiteral("xvfb-run -a cartograph")));
         QVERIFY(message.contains(QStringLiteral("xvfb-run -a ./dev.sh run")));
     }

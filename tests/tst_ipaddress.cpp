@@ -7,7 +7,6 @@
 #include <QList>
 #include <QSet>
 #include <QTest>
-
 #include <algorithm>
 #include <string_view>
 
@@ -82,7 +81,9 @@ void TestIpAddress::parse_data()
     auto bad = [](const char *name, const QString &text) {
         QTest::newRow(name) << text << false << Family::None << QString();
     };
-    auto badL = [&bad](const char *name, const char *text) { bad(name, QString::fromLatin1(text)); };
+    auto badL = [&bad](const char *name, const char *text) {
+        bad(name, QString::fromLatin1(text));
+    };
 
     // IPv4, dotted quad only.
     ok("v4 zero", "0.0.0.0", Family::V4, "0.0.0.0");
@@ -151,8 +152,7 @@ void TestIpAddress::parse_data()
     ok("v6 embedded v4 mapped upper", "::FFFF:10.0.0.1", Family::V6, "::ffff:10.0.0.1");
     ok("v6 mapped written in hex", "0:0:0:0:0:ffff:a00:1", Family::V6, "::ffff:10.0.0.1");
     ok("v6 embedded v4 compatible", "::10.0.0.1", Family::V6, "::10.0.0.1");
-    ok("v6 embedded v4 after six groups", "1:2:3:4:5:6:1.2.3.4", Family::V6,
-       "1:2:3:4:5:6:102:304");
+    ok("v6 embedded v4 after six groups", "1:2:3:4:5:6:1.2.3.4", Family::V6, "1:2:3:4:5:6:102:304");
     ok("v6 nat64 embedded v4", "64:ff9b::192.0.2.33", Family::V6, "64:ff9b::c000:221");
     ok("v6 longest text form (45 chars)", "0000:0000:0000:0000:0000:ffff:255.255.255.255",
        Family::V6, "::ffff:255.255.255.255");
@@ -201,7 +201,8 @@ void TestIpAddress::parse()
     // The std::string_view overload is what the pcap and JSON paths call: same verdict.
     if (isAscii(text)) {
         const QByteArray latin1 = text.toLatin1();
-        const auto fromBytes = IpAddress::parse(std::string_view(latin1.constData(), size_t(latin1.size())));
+        const auto fromBytes =
+            IpAddress::parse(std::string_view(latin1.constData(), size_t(latin1.size())));
         QCOMPARE(fromBytes.has_value(), valid);
         if (valid)
             QCOMPARE(*fromBytes, *parsed);
@@ -361,9 +362,9 @@ void TestIpAddress::ordering()
 
 void TestIpAddress::sortingIsATotalOrder()
 {
-    const char *texts[] = {"10.0.0.10", "::1",     "10.0.0.2",      "0.0.0.1",
+    const char *texts[] = {"10.0.0.10", "::1",     "10.0.0.2",        "0.0.0.1",
                            "::",        "0.0.0.0", "::ffff:10.0.0.2", "255.255.255.255",
-                           "fd00::1",   "1.2.3.4", "::1.2.3.4",     "10.0.0.2"};
+                           "fd00::1",   "1.2.3.4", "::1.2.3.4",       "10.0.0.2"};
     QList<IpAddress> addresses;
     for (const char *text : texts) {
         const auto parsed = IpAddress::parse(std::string_view(text));
@@ -388,8 +389,8 @@ void TestIpAddress::sortingIsATotalOrder()
         if (a.isV4() && (v4.isEmpty() || v4.last() != a.toString()))
             v4.append(a.toString());
     }
-    const QList<QString> expectedV4{QStringLiteral("0.0.0.0"),  QStringLiteral("0.0.0.1"),
-                                    QStringLiteral("1.2.3.4"),  QStringLiteral("10.0.0.2"),
+    const QList<QString> expectedV4{QStringLiteral("0.0.0.0"),   QStringLiteral("0.0.0.1"),
+                                    QStringLiteral("1.2.3.4"),   QStringLiteral("10.0.0.2"),
                                     QStringLiteral("10.0.0.10"), QStringLiteral("255.255.255.255")};
     QCOMPARE(v4, expectedV4);
 }

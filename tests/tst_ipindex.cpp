@@ -123,10 +123,10 @@ ClusterSnapshot builtSnapshot()
         pod("kube-system", "node-exporter-w", "worker", "Running", {ip("203.0.113.3")}, true),
     };
     snapshot.services = {
-        service("default", "kubernetes", {ip("10.96.0.1")}),                       // 0
-        service("default", "web", {ip("10.96.10.10"), ip("fd00:10:96::a")}),        // 1
-        service("default", "web-headless", {}),                                     // 2
-        service("kube-system", "dns-v6", {ip("fd00:10:96::53")}),                   // 3
+        service("default", "kubernetes", {ip("10.96.0.1")}),                 // 0
+        service("default", "web", {ip("10.96.10.10"), ip("fd00:10:96::a")}), // 1
+        service("default", "web-headless", {}),                              // 2
+        service("kube-system", "dns-v6", {ip("fd00:10:96::53")}),            // 3
     };
     return snapshot;
 }

@@ -89,8 +89,8 @@ void TestLabels::insertKeepsKeysSorted_data()
     QTest::addColumn<QStringList>("insertOrder");
     QTest::addColumn<QStringList>("sortedKeys");
 
-    QTest::newRow("already sorted") << QStringList{s("a"), s("b"), s("c")}
-                                    << QStringList{s("a"), s("b"), s("c")};
+    QTest::newRow("already sorted")
+        << QStringList{s("a"), s("b"), s("c")} << QStringList{s("a"), s("b"), s("c")};
     QTest::newRow("reversed") << QStringList{s("c"), s("b"), s("a")}
                               << QStringList{s("a"), s("b"), s("c")};
     QTest::newRow("middle last") << QStringList{s("tier"), s("app"), s("env")}
@@ -103,8 +103,8 @@ void TestLabels::insertKeepsKeysSorted_data()
                                              s("kubernetes.io/arch")}
                               << QStringList{s("kubernetes.io"), s("kubernetes.io/arch"),
                                              s("kubernetes.io/os")};
-    QTest::newRow("duplicates collapse") << QStringList{s("b"), s("a"), s("b"), s("a")}
-                                         << QStringList{s("a"), s("b")};
+    QTest::newRow("duplicates collapse")
+        << QStringList{s("b"), s("a"), s("b"), s("a")} << QStringList{s("a"), s("b")};
     QTest::newRow("empty key") << QStringList{s("x"), s("")} << QStringList{s(""), s("x")};
 }
 
@@ -205,8 +205,8 @@ void TestLabels::labelsToString_data()
 
     QTest::newRow("empty") << Labels{} << QString();
     QTest::newRow("one") << Labels{{s("app"), s("web")}} << s("app=web");
-    QTest::newRow("sorted by key") << Labels{{s("tier"), s("fe")}, {s("app"), s("web")}}
-                                   << s("app=web,tier=fe");
+    QTest::newRow("sorted by key")
+        << Labels{{s("tier"), s("fe")}, {s("app"), s("web")}} << s("app=web,tier=fe");
     QTest::newRow("empty value") << Labels{{s("canary"), QString()}, {s("app"), s("web")}}
                                  << s("app=web,canary=");
     QTest::newRow("qualified keys")
@@ -242,8 +242,8 @@ void TestLabels::matches_data()
     QTest::newRow("matchLabels key missing") << selector({{s("env"), s("prod")}}) << db << false;
     QTest::newRow("matchLabels on unlabelled pod")
         << selector({{s("app"), s("web")}}) << none << false;
-    QTest::newRow("matchLabels all of two") << selector({{s("app"), s("web")}, {s("env"), s("prod")}})
-                                            << web << true;
+    QTest::newRow("matchLabels all of two")
+        << selector({{s("app"), s("web")}, {s("env"), s("prod")}}) << web << true;
     QTest::newRow("matchLabels one of two wrong")
         << selector({{s("app"), s("web")}, {s("env"), s("dev")}}) << web << false;
     QTest::newRow("matchLabels case sensitive value")
@@ -275,8 +275,7 @@ void TestLabels::matches_data()
 
     // NotIn: a missing key satisfies it.
     QTest::newRow("NotIn, value listed")
-        << selector({}, {requirement("env", Op::NotIn, {s("prod"), s("staging")})}) << web
-        << false;
+        << selector({}, {requirement("env", Op::NotIn, {s("prod"), s("staging")})}) << web << false;
     QTest::newRow("NotIn, value not listed")
         << selector({}, {requirement("env", Op::NotIn, {s("dev")})}) << web << true;
     QTest::newRow("NotIn, key missing")
@@ -287,12 +286,12 @@ void TestLabels::matches_data()
         << selector({}, {requirement("canary", Op::NotIn, {QString()})}) << withEmpty << false;
 
     // Exists / DoesNotExist: values are ignored.
-    QTest::newRow("Exists, present") << selector({}, {requirement("tier", Op::Exists)}) << web
-                                     << true;
+    QTest::newRow("Exists, present")
+        << selector({}, {requirement("tier", Op::Exists)}) << web << true;
     QTest::newRow("Exists, present with empty value")
         << selector({}, {requirement("canary", Op::Exists)}) << withEmpty << true;
-    QTest::newRow("Exists, missing") << selector({}, {requirement("env", Op::Exists)}) << db
-                                     << false;
+    QTest::newRow("Exists, missing")
+        << selector({}, {requirement("env", Op::Exists)}) << db << false;
     QTest::newRow("Exists, unlabelled pod")
         << selector({}, {requirement("app", Op::Exists)}) << none << false;
     QTest::newRow("DoesNotExist, missing")
@@ -315,19 +314,16 @@ void TestLabels::matches_data()
         << selector({{s("app"), s("db")}}, {requirement("env", Op::In, {s("prod")})}) << web
         << false;
     QTest::newRow("three expressions hold")
-        << selector({},
-                    {requirement("app", Op::Exists), requirement("debug", Op::DoesNotExist),
-                     requirement("tier", Op::NotIn, {s("backend")})})
+        << selector({}, {requirement("app", Op::Exists), requirement("debug", Op::DoesNotExist),
+                         requirement("tier", Op::NotIn, {s("backend")})})
         << web << true;
     QTest::newRow("last of three expressions fails")
-        << selector({},
-                    {requirement("app", Op::Exists), requirement("debug", Op::DoesNotExist),
-                     requirement("tier", Op::NotIn, {s("frontend")})})
+        << selector({}, {requirement("app", Op::Exists), requirement("debug", Op::DoesNotExist),
+                         requirement("tier", Op::NotIn, {s("frontend")})})
         << web << false;
     QTest::newRow("first of three expressions fails")
-        << selector({},
-                    {requirement("zone", Op::Exists), requirement("debug", Op::DoesNotExist),
-                     requirement("tier", Op::NotIn, {s("backend")})})
+        << selector({}, {requirement("zone", Op::Exists), requirement("debug", Op::DoesNotExist),
+                         requirement("tier", Op::NotIn, {s("backend")})})
         << web << false;
     QTest::newRow("contradiction Exists and DoesNotExist")
         << selector({}, {requirement("app", Op::Exists), requirement("app", Op::DoesNotExist)})

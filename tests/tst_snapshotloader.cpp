@@ -24,10 +24,12 @@ bool haveFixtures()
 }
 
 // Kept outside the class: moc does not need to see JSON escapes.
-const char kEscapesJson[] =
-    "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n\",\"labels\":{"
-    "\"a\":\"tab\\tquote\\\"slash\\/back\\\\\","
-    "\"b\":\"\\u00e9\\ud83d\\ude00\",\"c\":\"\xC3\x9C" "n\xC3\xAF" "c\xC3\xB8" "d\xC3\xA9\"}}}";
+const char kEscapesJson[] = "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n\",\"labels\":{"
+                            "\"a\":\"tab\\tquote\\\"slash\\/back\\\\\","
+                            "\"b\":\"\\u00e9\\ud83d\\ude00\",\"c\":\"\xC3\x9C"
+                            "n\xC3\xAF"
+                            "c\xC3\xB8"
+                            "d\xC3\xA9\"}}}";
 
 } // namespace
 
@@ -84,8 +86,8 @@ private slots:
             {"k8s-api/linkerd-watch/endpoints-list-srv.json", 0, 0, 0, 0, 0, -1},
             {"manifests/sock-shop/complete-demo.yaml", 0, 0, 14, 0, 0, -1},
             {"manifests/online-boutique/kubernetes-manifests.yaml", 0, 0, 12, 0, 0, -1},
-            {"manifests/netpol-recipes/11-deny-egress-traffic-from-an-application.yaml", 0, 0, 0,
-             0, 2, 0},
+            {"manifests/netpol-recipes/11-deny-egress-traffic-from-an-application.yaml", 0, 0, 0, 0,
+             2, 0},
             {"manifests/k8s-docs-netpol/networkpolicy.yaml", 0, 0, 0, 0, 1, 0},
         };
         for (const auto &row : rows) {
@@ -129,16 +131,19 @@ private slots:
             QSKIP("../shared/fixtures is not present");
         int files = 0;
         for (const QString &dir : {QStringLiteral("k8s-api"), QStringLiteral("manifests")}) {
-            QDirIterator it(fixture(dir), {QStringLiteral("*.json"), QStringLiteral("*.yaml"),
-                                           QStringLiteral("*.yml")},
-                            QDir::Files, QDirIterator::Subdirectories);
+            QDirIterator it(
+                fixture(dir),
+                {QStringLiteral("*.json"), QStringLiteral("*.yaml"), QStringLiteral("*.yml")},
+                QDir::Files, QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString path = it.next();
                 ClusterSnapshot snapshot;
                 const Status status = loadSnapshotFile(path, snapshot);
-                QVERIFY2(status.ok(), qPrintable(path + u' '
-                                                 + (status.ok() ? QString() : describe(status.error()))));
-                QVERIFY2(snapshot.objectCount() + snapshot.skippedKinds.size() > 0, qPrintable(path));
+                QVERIFY2(
+                    status.ok(),
+                    qPrintable(path + u' ' + (status.ok() ? QString() : describe(status.error()))));
+                QVERIFY2(snapshot.objectCount() + snapshot.skippedKinds.size() > 0,
+                         qPrintable(path));
                 ++files;
             }
         }
@@ -183,7 +188,8 @@ private slots:
         QVERIFY(echo >= 0);
         QCOMPARE(s.services[echo].type, ServiceType::NodePort);
         QVERIFY(s.services[echo].ports.value(0).nodePort > 0);
-        QCOMPARE(s.services[echo].dnsName(s.clusterDomain), QStringLiteral("echo.test.svc.cluster.local"));
+        QCOMPARE(s.services[echo].dnsName(s.clusterDomain),
+                 QStringLiteral("echo.test.svc.cluster.local"));
         QCOMPARE(s.podsSelectedBy(s.services[echo]), QList<qsizetype>{podIndex});
     }
 
@@ -219,7 +225,10 @@ private slots:
             QSKIP("../shared/fixtures is not present");
         // ServiceList items carry no kind: the list's kind supplies it.
         ClusterSnapshot s;
-        QVERIFY(loadSnapshotFile(fixture(QStringLiteral("k8s-api/linkerd-watch/services-list-pythonsky.json")), s).ok());
+        QVERIFY(
+            loadSnapshotFile(
+                fixture(QStringLiteral("k8s-api/linkerd-watch/services-list-pythonsky.json")), s)
+                .ok());
         const qsizetype l5d = s.findService(u"pythonsky", u"l5d");
         QVERIFY(l5d >= 0);
         QCOMPARE(s.services[l5d].type, ServiceType::LoadBalancer);
@@ -233,7 +242,8 @@ private slots:
         if (!haveFixtures())
             QSKIP("../shared/fixtures is not present");
         for (const char *base : {"nodeport-v1.26-init", "nodeport-v1.26-state1"}) {
-            const QString stem = QStringLiteral("k8s-api/cilium-kind-cluster/") + QLatin1String(base);
+            const QString stem =
+                QStringLiteral("k8s-api/cilium-kind-cluster/") + QLatin1String(base);
             const auto json = loadSnapshotFiles({fixture(stem + QStringLiteral(".json"))});
             const auto yaml = loadSnapshotFiles({fixture(stem + QStringLiteral(".yaml"))});
             QVERIFY(json.ok() && yaml.ok());
@@ -331,8 +341,9 @@ metadata: {name: web, namespace: shop}
     {
         QByteArray json = "{\"kind\":\"List\",\"items\":[";
         for (int i = 0; i < 100; ++i)
-            json += (i ? "," : "") + QByteArray("{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n")
-                    + QByteArray::number(i) + "\"}}";
+            json += (i ? "," : "") +
+                    QByteArray("{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n") +
+                    QByteArray::number(i) + "\"}}";
         json += "]}";
         std::atomic_bool cancel{true};
         ClusterSnapshot s;
@@ -345,12 +356,13 @@ metadata: {name: web, namespace: shop}
     void byteOrderMarkAndNestedIgnoredSubtrees()
     {
         ClusterSnapshot s;
-        const QByteArray json = "\xEF\xBB\xBF{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
-                                "\"labels\":{\"env\":\"prod\",\"images\":\"x\"},"
-                                "\"managedFields\":[{\"a\":{\"b\":[1,2,{}]}}]},"
-                                "\"spec\":{\"containers\":[{\"name\":\"c\",\"env\":[{\"name\":\"A\"}],"
-                                "\"ports\":[{\"containerPort\":80}]}],\"volumes\":[[[]]]},"
-                                "\"status\":{\"containerStatuses\":[{\"x\":null}],\"podIP\":\"fd00::5\"}}";
+        const QByteArray json =
+            "\xEF\xBB\xBF{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
+            "\"labels\":{\"env\":\"prod\",\"images\":\"x\"},"
+            "\"managedFields\":[{\"a\":{\"b\":[1,2,{}]}}]},"
+            "\"spec\":{\"containers\":[{\"name\":\"c\",\"env\":[{\"name\":\"A\"}],"
+            "\"ports\":[{\"containerPort\":80}]}],\"volumes\":[[[]]]},"
+            "\"status\":{\"containerStatuses\":[{\"x\":null}],\"podIP\":\"fd00::5\"}}";
         const Status status = loadSnapshotData(json, QStringLiteral("bom.json"), s);
         QVERIFY2(status.ok(), status.ok() ? "" : qPrintable(describe(status.error())));
         // Label keys that happen to share a name with skipped fields are kept.
@@ -390,7 +402,8 @@ metadata: {name: web, namespace: shop}
                     break;
             }
             ClusterSnapshot snapshot;
-            const Status status = loadSnapshotData(damaged, QStringLiteral("damaged.json"), snapshot);
+            const Status status =
+                loadSnapshotData(damaged, QStringLiteral("damaged.json"), snapshot);
             if (!status.ok()) {
                 ++failures;
                 QVERIFY(describe(status.error()).startsWith(QStringLiteral("damaged.json")));
@@ -421,7 +434,10 @@ metadata: {name: web, namespace: shop}
         QCOMPARE(s.namespaces[0].labels.value(u"b").value_or(QString()),
                  QString::fromUtf8("\xC3\xA9\xF0\x9F\x98\x80"));
         QCOMPARE(s.namespaces[0].labels.value(u"c").value_or(QString()),
-                 QString::fromUtf8("\xC3\x9C" "n\xC3\xAF" "c\xC3\xB8" "d\xC3\xA9"));
+                 QString::fromUtf8("\xC3\x9C"
+                                   "n\xC3\xAF"
+                                   "c\xC3\xB8"
+                                   "d\xC3\xA9"));
     }
 
     void largeStreamAcrossChunks()
@@ -430,9 +446,10 @@ metadata: {name: web, namespace: shop}
         QByteArray json = "{\"kind\":\"List\",\"items\":[";
         const QByteArray filler(997, 'x');
         for (int i = 0; i < 3000; ++i) {
-            json += (i ? ",\n    " : "") + QByteArray("{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns-")
-                    + QByteArray::number(i) + "\",\"annotations\":{\"note\":\"" + filler
-                    + "\\u00e9\"}}}";
+            json += (i ? ",\n    " : "") +
+                    QByteArray("{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns-") +
+                    QByteArray::number(i) + "\",\"annotations\":{\"note\":\"" + filler +
+                    "\\u00e9\"}}}";
         }
         json += "]}";
         const QString path = write(QStringLiteral("large.json"), json);
@@ -461,64 +478,73 @@ metadata: {name: web, namespace: shop}
         row("whitespace only", "blank.yaml", "  \n\n\t \n", ErrorCode::EmptyFile, "blank.yaml");
         row("binary", "image.json", QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16),
             ErrorCode::BinaryFile, "image.json");
-        row("unterminated List", "cut.json", "{\"kind\": \"List\", \"items\": [\n  {", ErrorCode::SyntaxError,
-            "cut.json:2:4");
+        row("unterminated List", "cut.json", "{\"kind\": \"List\", \"items\": [\n  {",
+            ErrorCode::SyntaxError, "cut.json:2:4");
         row("trailing comma", "comma.json", "{\"kind\":\"Pod\",\n\"metadata\":{\"name\":\"a\",}}",
             ErrorCode::SyntaxError, "comma.json:2:24");
-        row("missing comma", "mc.json", "{\"kind\":\"List\",\n \"items\":[{\"kind\": \"Pod\" \"x\"}]}",
-            ErrorCode::SyntaxError, "mc.json:2:26");
-        row("numbers glued by space", "num.json", "{\"kind\":\"Pod\",\"x\":[1 2]}", ErrorCode::SyntaxError,
-            "num.json:1:22");
-        row("leading zero", "zero.json", "{\"kind\":\"Pod\",\"x\":01}", ErrorCode::SyntaxError, "zero.json:1");
+        row("missing comma", "mc.json",
+            "{\"kind\":\"List\",\n \"items\":[{\"kind\": \"Pod\" \"x\"}]}", ErrorCode::SyntaxError,
+            "mc.json:2:26");
+        row("numbers glued by space", "num.json", "{\"kind\":\"Pod\",\"x\":[1 2]}",
+            ErrorCode::SyntaxError, "num.json:1:22");
+        row("leading zero", "zero.json", "{\"kind\":\"Pod\",\"x\":01}", ErrorCode::SyntaxError,
+            "zero.json:1");
         row("invalid UTF-8", "utf.json", "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\xff\"}}",
             ErrorCode::SyntaxError, "utf.json:1");
         row("lone surrogate", "sur.json", "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"\\ud800x\"}}",
             ErrorCode::SyntaxError, "sur.json:1");
         row("control character in string", "ctl.json", "{\"kind\":\"Pod\",\"a\":\"x\ty\"}",
             ErrorCode::SyntaxError, "ctl.json:1:21");
-        row("garbage after document", "after.json", "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\"}} x",
-            ErrorCode::SyntaxError, "after.json:1:46");
-        row("too deep", "deep.json", QByteArray(600, '[') + QByteArray(600, ']'), ErrorCode::WrongType,
-            "deep.json");
+        row("garbage after document", "after.json",
+            "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\"}} x", ErrorCode::SyntaxError,
+            "after.json:1:46");
+        row("too deep", "deep.json", QByteArray(600, '[') + QByteArray(600, ']'),
+            ErrorCode::WrongType, "deep.json");
         row("too deep inside object", "deep2.json",
             "{\"kind\":\"Pod\",\"a\":" + QByteArray(600, '[') + QByteArray(600, ']') + "}",
             ErrorCode::SyntaxError, "deep2.json:1");
         row("bad YAML", "bad.yaml", "kind: List\nitems:\n- kind: Pod\n  metadata:\n    name: [a\n",
             ErrorCode::SyntaxError, "bad.yaml:6");
-        row("YAML tab indentation", "tab.yaml", "kind: Pod\nmetadata:\n\tname: a\n", ErrorCode::SyntaxError,
-            "tab.yaml:3");
+        row("YAML tab indentation", "tab.yaml", "kind: Pod\nmetadata:\n\tname: a\n",
+            ErrorCode::SyntaxError, "tab.yaml:3");
         row("top-level array", "array.json", "[1, 2]", ErrorCode::WrongType, "array.json");
-        row("YAML scalar document", "scalar.yaml", "hello world\n", ErrorCode::WrongType, "scalar.yaml:1");
-        row("name is a number", "n.json", "{\"kind\":\"Pod\",\"metadata\":{\"name\":5}}", ErrorCode::WrongType,
-            "at metadata.name");
+        row("YAML scalar document", "scalar.yaml", "hello world\n", ErrorCode::WrongType,
+            "scalar.yaml:1");
+        row("name is a number", "n.json", "{\"kind\":\"Pod\",\"metadata\":{\"name\":5}}",
+            ErrorCode::WrongType, "at metadata.name");
         row("label value not a string", "l.json",
-            "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\",\"labels\":{\"tier\":1}}}", ErrorCode::WrongType,
-            "at metadata.labels.tier");
-        row("missing kind", "k.json", "{\"metadata\":{\"name\":\"a\"}}", ErrorCode::MissingField, "at kind");
-        row("missing name", "nn.yaml", "kind: Node\nmetadata:\n  labels: {a: b}\n", ErrorCode::MissingField,
-            "at metadata.name");
-        row("missing metadata", "m.json", "{\"kind\":\"Service\"}", ErrorCode::MissingField, "at metadata");
-        row("items not an array", "i.json", "{\"kind\":\"List\",\"items\":{}}", ErrorCode::WrongType,
-            "at items");
-        row("item is a string", "is.json", "{\"kind\":\"List\",\"items\":[\"pod\"]}", ErrorCode::WrongType,
-            "at items[0]");
+            "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\",\"labels\":{\"tier\":1}}}",
+            ErrorCode::WrongType, "at metadata.labels.tier");
+        row("missing kind", "k.json", "{\"metadata\":{\"name\":\"a\"}}", ErrorCode::MissingField,
+            "at kind");
+        row("missing name", "nn.yaml", "kind: Node\nmetadata:\n  labels: {a: b}\n",
+            ErrorCode::MissingField, "at metadata.name");
+        row("missing metadata", "m.json", "{\"kind\":\"Service\"}", ErrorCode::MissingField,
+            "at metadata");
+        row("items not an array", "i.json", "{\"kind\":\"List\",\"items\":{}}",
+            ErrorCode::WrongType, "at items");
+        row("item is a string", "is.json", "{\"kind\":\"List\",\"items\":[\"pod\"]}",
+            ErrorCode::WrongType, "at items[0]");
         row("List inside a List", "nested.json",
             "{\"kind\":\"List\",\"items\":[{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\"}},"
             "{\"kind\":\"List\",\"items\":[]}]}",
             ErrorCode::NestedList, "at items[1]");
         row("List inside a YAML List", "nested.yaml",
-            "kind: List\nitems:\n- kind: PodList\n  items: []\n", ErrorCode::NestedList, "at items[0]");
+            "kind: List\nitems:\n- kind: PodList\n  items: []\n", ErrorCode::NestedList,
+            "at items[0]");
         row("items with a non-list kind", "kind.json", "{\"kind\":\"Pod\",\"items\":[]}",
             ErrorCode::InvalidValue, "at kind");
         row("bad pod IP", "ip.json",
             "{\"kind\":\"List\",\"items\":[{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},"
             "\"status\":{\"podIP\":\"10.0.0.300\"}}]}",
             ErrorCode::InvalidValue, "at items[0].status.podIP");
-        row("bad pod CIDR", "cidr.yaml", "kind: Node\nmetadata: {name: n}\nspec:\n  podCIDRs: [10.244.0.0/33]\n",
+        row("bad pod CIDR", "cidr.yaml",
+            "kind: Node\nmetadata: {name: n}\nspec:\n  podCIDRs: [10.244.0.0/33]\n",
             ErrorCode::InvalidValue, "at spec.podCIDRs[0]");
         row("bad ipBlock", "np.yaml",
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n"
-            "  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.0/8, except: [banana]}\n",
+            "  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.0/8, except: "
+            "[banana]}\n",
             ErrorCode::InvalidValue, "at spec.ingress[0].from[0].ipBlock.except[0]");
         row("empty peer", "peer.yaml",
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n"
@@ -552,7 +578,8 @@ metadata: {name: web, namespace: shop}
             "{\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"},\"spec\":{\"type\":\"Magic\"}}",
             ErrorCode::InvalidValue, "at spec.type");
         row("bad interface kind", "nn.json",
-            "{\"apiVersion\":\"cartograph.io/v1alpha1\",\"kind\":\"NodeNetwork\",\"metadata\":{\"name\":\"n\"},"
+            "{\"apiVersion\":\"cartograph.io/"
+            "v1alpha1\",\"kind\":\"NodeNetwork\",\"metadata\":{\"name\":\"n\"},"
             "\"status\":{\"interfaces\":[{\"ifname\":\"x\",\"kind\":\"teleporter\"}]}}",
             ErrorCode::InvalidValue, "at status.interfaces[0].kind");
         row("error in second YAML document", "two.yaml",
@@ -574,7 +601,8 @@ metadata: {name: web, namespace: shop}
         qInfo().noquote() << message;
         QCOMPARE(int(status.error().code), code);
         QVERIFY2(message.contains(path.section(u'/', 0, -2)), qPrintable(message));
-        QVERIFY2(message.contains(where), qPrintable(message + QStringLiteral(" -- wanted: ") + where));
+        QVERIFY2(message.contains(where),
+                 qPrintable(message + QStringLiteral(" -- wanted: ") + where));
         // The same bytes through the in-memory path fail the same way.
         ClusterSnapshot fromMemory;
         const Status memoryStatus = loadSnapshotData(content, name, fromMemory);
@@ -588,7 +616,8 @@ metadata: {name: web, namespace: shop}
         QTest::addColumn<int>("code");
         QTest::newRow("directory") << QDir::tempPath() << int(ErrorCode::NotAFile);
         QTest::newRow("device") << QStringLiteral("/dev/null") << int(ErrorCode::NotAFile);
-        QTest::newRow("missing") << QStringLiteral("/nonexistent/cluster.json") << int(ErrorCode::FileNotFound);
+        QTest::newRow("missing") << QStringLiteral("/nonexistent/cluster.json")
+                                 << int(ErrorCode::FileNotFound);
     }
 
     void notAFile()

@@ -2,15 +2,13 @@
 
 #include <QCommandLineParser>
 #include <QRegularExpression>
-
 #include <cstring>
 
 #if defined(Q_OS_LINUX)
+#include <cstddef>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <cstddef>
 #endif
 
 namespace cartograph::app {
@@ -116,8 +114,8 @@ bool localX11DisplayReachable(int display)
         address.sun_family = AF_UNIX;
         const size_t offset = abstractName ? 1 : 0;
         std::memcpy(address.sun_path + offset, path.constData(), size_t(path.size()));
-        const auto length = socklen_t(offsetof(sockaddr_un, sun_path) + offset + size_t(path.size())
-                                      + (abstractName ? 0 : 1));
+        const auto length = socklen_t(offsetof(sockaddr_un, sun_path) + offset +
+                                      size_t(path.size()) + (abstractName ? 0 : 1));
         const bool connected =
             ::connect(fd, reinterpret_cast<const sockaddr *>(&address), length) == 0;
         ::close(fd);

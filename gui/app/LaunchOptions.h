@@ -40,8 +40,8 @@ std::optional<QSize> parseWindowSize(QStringView text);
 // True when a local X server listens on display :N (abstract or /tmp/.X11-unix socket).
 bool localX11DisplayReachable(int display);
 
-QString missingDisplayMessage(const QProcessEnvironment &environment, const QStringList &arguments,
-                              const std::function<bool(int)> &x11DisplayReachable =
-                                  localX11DisplayReachable);
+QString missingDisplayMessage(
+    const QProcessEnvironment &environment, const QStringList &arguments,
+    const std::function<bool(int)> &x11DisplayReachable = localX11DisplayReachable);
 
 } // namespace cartograph::app

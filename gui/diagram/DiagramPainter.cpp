@@ -1,8 +1,7 @@
 #include "DiagramPainter.h"
 
-#include "Geometry.h"
-
 #include "DiagramMetrics.h"
+#include "Geometry.h"
 
 #include <QFont>
 #include <QFontMetricsF>

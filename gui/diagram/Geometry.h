@@ -4,7 +4,6 @@
 
 #include <QPointF>
 #include <QRectF>
-
 #include <algorithm>
 
 namespace cartograph::diagram {

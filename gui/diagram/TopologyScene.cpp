@@ -1,8 +1,7 @@
 #include "TopologyScene.h"
 
-#include "Geometry.h"
-
 #include "DiagramMetrics.h"
+#include "Geometry.h"
 #include "SpatialGrid.h"
 
 #include <QRegularExpression>
