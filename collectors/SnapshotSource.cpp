@@ -3,8 +3,12 @@
 #include "SnapshotIo.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcCollectors, "cartograph.collectors", QtInfoMsg)
 
 namespace cartograph {
 
@@ -22,7 +26,15 @@ QString FileSnapshotSource::displayName() const
 
 Result<ClusterSnapshot> FileSnapshotSource::load(const std::atomic_bool *cancel) const
 {
-    return loadSnapshotFiles(m_paths, cancel);
+    QElapsedTimer timer;
+    timer.start();
+    Result<ClusterSnapshot> result = loadSnapshotFiles(m_paths, cancel);
+    if (result)
+        qCDebug(lcCollectors) << "loaded" << m_paths << result->objectCount() << "objects in"
+                              << timer.elapsed() << "ms";
+    else
+        qCDebug(lcCollectors) << "loading" << m_paths << "failed:" << describe(result.error());
+    return result;
 }
 
 QString demoFlavourName(DemoFlavour flavour)
