@@ -89,7 +89,7 @@ Result<ClusterSnapshot> loadFromArguments(const QCommandLineParser &parser, QTex
         *exitCode = UsageError;
         return usage;
     }
-    auto result = loadSnapshotFiles(files);
+    auto result = FileSnapshotSource(files).load();
     if (!result) {
         err << "cartograph-cli: " << describe(result.error()) << '\n';
         *exitCode = Failure;
