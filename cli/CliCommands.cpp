@@ -136,6 +136,13 @@ QString usage()
         "  summary FILE...    Counts per kind, nodes with pod CIDRs and addresses, the CNI\n"
         "                     and whether it enforces NetworkPolicy, policies per namespace.\n"
         "  export FILE...     Render the topology diagram to SVG, PNG or PDF.\n"
+        "  reach --snapshot FILE... [--apply POLICIES.yaml...] [--delete NAMESPACE/NAME...]\n"
+        "        --probes PROBES.json\n"
+        "                     NetworkPolicy verdicts (allow/deny, with explanation) for a\n"
+        "                     JSON array of probes, as JSON.\n"
+        "  explain --snapshot FILE... --from F --to T --port P [--protocol X]\n"
+        "        [--apply POLICIES.yaml...] [--delete NAMESPACE/NAME...]\n"
+        "                     Why NetworkPolicy allows or denies one connection, for people.\n"
         "\n"
         "Run 'cartograph-cli <command> --help' for a command's options.\n");
 }

@@ -1,4 +1,5 @@
 #include "CliCommands.h"
+#include "PolicyCommands.h"
 #include "Translations.h"
 
 #include <QCoreApplication>
@@ -43,6 +44,10 @@ int main(int argc, char *argv[])
         return runSummary(args, out, err);
     if (command == u"export")
         return runExport(args, out, err);
+    if (command == u"reach")
+        return runReach(args, out, err);
+    if (command == u"explain")
+        return runExplain(args, out, err);
 
     err << "cartograph-cli: "
         << QCoreApplication::translate("cartograph-cli",

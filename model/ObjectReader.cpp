@@ -124,13 +124,121 @@ const char *typeName(const json &value)
     return "null";
 }
 
+bool isAsciiAlnum(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9');
+}
+
+// The name part of a label key, and a non-empty label value: at most 63 characters of
+// [A-Za-z0-9-_.], beginning and ending with a letter or digit.
+bool isLabelName(QStringView text)
+{
+    if (text.isEmpty() || text.size() > 63 || !isAsciiAlnum(text.front()) ||
+        !isAsciiAlnum(text.back()))
+        return false;
+    return std::all_of(text.begin(), text.end(), [](QChar c) {
+        return isAsciiAlnum(c) || c == u'-' || c == u'_' || c == u'.';
+    });
+}
+
+// RFC 1123 subdomain, the optional prefix of a label key ("app.kubernetes.io").
+bool isDnsSubdomain(QStringView text)
+{
+    if (text.isEmpty() || text.size() > 253)
+        return false;
+    for (const QStringView label : text.tokenize(u'.')) {
+        if (label.isEmpty() || label.size() > 63 || label.front() == u'-' || label.back() == u'-')
+            return false;
+        for (QChar c : label) {
+            const char16_t u = c.unicode();
+            if (!((u >= u'a' && u <= u'z') || (u >= u'0' && u <= u'9') || u == u'-'))
+                return false;
+        }
+    }
+    return true;
+}
+
+// A label key as the API server validates it: [prefix/]name.
+bool isLabelKey(QStringView key)
+{
+    const qsizetype slash = key.indexOf(u'/');
+    if (slash < 0)
+        return isLabelName(key);
+    return isDnsSubdomain(key.left(slash)) && isLabelName(key.mid(slash + 1));
+}
+
+bool isLabelValue(QStringView value)
+{
+    return value.isEmpty() || isLabelName(value);
+}
+
+// IANA_SVC_NAME, what a named port must be: at most 15 lowercase letters, digits and '-', at
+// least one letter, no '-' at either end and no "--".
+bool isPortName(QStringView name)
+{
+    if (name.isEmpty() || name.size() > 15 || name.front() == u'-' || name.back() == u'-' ||
+        name.contains(u"--"))
+        return false;
+    bool letter = false;
+    for (QChar c : name) {
+        const char16_t u = c.unicode();
+        if (u >= u'a' && u <= u'z')
+            letter = true;
+        else if (!((u >= u'0' && u <= u'9') || u == u'-'))
+            return false;
+    }
+    return letter;
+}
+
+QString labelKeyExpectation()
+{
+    return tr("a label key: an optional DNS subdomain and '/', then at most 63 characters "
+              "[A-Za-z0-9-_.] beginning and ending with a letter or digit");
+}
+
+QString labelValueExpectation()
+{
+    return tr("a label value: empty, or at most 63 characters [A-Za-z0-9-_.] beginning and "
+              "ending with a letter or digit");
+}
+
 // Reads fields with strict types; any mismatch throws ReadFailure, caught in readObject.
 class Reader
 {
 public:
-    explicit Reader(const QString &source)
+    Reader(const QString &source, const ReadOptions &options)
         : m_source(source)
+        , m_options(options)
     {}
+
+    // kubectl --validate=strict: the first member `typeName` does not define, or one given twice
+    // (Go's decoder would silently keep the last), fails with its path. Lenient reads skip this.
+    void checkFields(const json &object, const JsonPath &path, const char *typeName,
+                     std::initializer_list<std::string_view> known) const
+    {
+        if (!m_options.rejectUnknownFields || !object.is_object())
+            return;
+        std::vector<std::string_view> seen;
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const std::string_view key = it.key();
+            const JsonPath here{&path, nullptr, key};
+            if (!oneOf(key, known)) {
+                QStringList names;
+                for (std::string_view name : known)
+                    names.append(qstring(name));
+                fail(ErrorCode::InvalidValue, here,
+                     tr("a field of %1 (%2)")
+                         .arg(QString::fromLatin1(typeName), names.join(QStringLiteral(", "))),
+                     tr("unknown field \"%1\"").arg(here.toString()));
+            }
+            if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+                fail(ErrorCode::InvalidValue, here, tr("each field once"),
+                     tr("duplicate field \"%1\"").arg(here.toString()));
+            }
+            seen.push_back(key);
+        }
+    }
 
     [[noreturn]] void fail(ErrorCode code, const JsonPath &path, const QString &expected,
                            const QString &detail = {}) const
@@ -359,13 +467,31 @@ public:
     {
         if (!value.is_object())
             wrongType(value, path, "a label selector object");
+        checkFields(value, path, "LabelSelector", {"matchLabels", "matchExpressions"});
         LabelSelector selector;
         selector.matchLabels = stringMap(value, "matchLabels", path);
+        const JsonPath labelsPath{&path, "matchLabels"};
+        for (const auto &[key, labelValue] : selector.matchLabels) {
+            // The key now lives in Labels as UTF-16; the path needs its UTF-8 text.
+            const std::string keyUtf8 = key.toStdString();
+            const JsonPath here{&labelsPath, nullptr, keyUtf8};
+            if (!isLabelKey(key))
+                fail(ErrorCode::InvalidValue, here, labelKeyExpectation(),
+                     tr("found \"%1\"").arg(key));
+            if (!isLabelValue(labelValue))
+                fail(ErrorCode::InvalidValue, here, labelValueExpectation(),
+                     tr("found \"%1\"").arg(labelValue));
+        }
         const JsonPath expressionsPath{&path, "matchExpressions"};
         forEach(array(value, "matchExpressions", path), expressionsPath, "an object",
                 [&](const json &element, const JsonPath &here) {
+                    checkFields(element, here, "LabelSelectorRequirement",
+                                {"key", "operator", "values"});
                     LabelSelectorRequirement requirement;
                     requirement.key = *string(element, "key", here, true);
+                    if (!isLabelKey(requirement.key))
+                        fail(ErrorCode::InvalidValue, JsonPath{&here, "key"}, labelKeyExpectation(),
+                             tr("found \"%1\"").arg(requirement.key));
                     const QString op = *string(element, "operator", here, true);
                     const auto parsed = operatorFromName(op);
                     if (!parsed) {
@@ -374,6 +500,25 @@ public:
                     }
                     requirement.op = *parsed;
                     requirement.values = stringList(element, "values", here);
+                    using Op = LabelSelectorRequirement::Operator;
+                    const bool needsValues =
+                        requirement.op == Op::In || requirement.op == Op::NotIn;
+                    if (needsValues && requirement.values.isEmpty()) {
+                        fail(ErrorCode::MissingField, JsonPath{&here, "values"},
+                             tr("at least one value when the operator is %1").arg(op));
+                    }
+                    if (!needsValues && !requirement.values.isEmpty()) {
+                        fail(ErrorCode::InvalidValue, JsonPath{&here, "values"},
+                             tr("no values when the operator is %1").arg(op),
+                             tr("found %1").arg(requirement.values.size()));
+                    }
+                    const JsonPath valuesPath{&here, "values"};
+                    for (qsizetype i = 0; i < requirement.values.size(); ++i) {
+                        if (!isLabelValue(requirement.values[i]))
+                            fail(ErrorCode::InvalidValue, JsonPath{&valuesPath, nullptr, {}, i},
+                                 labelValueExpectation(),
+                                 tr("found \"%1\"").arg(requirement.values[i]));
+                    }
                     selector.matchExpressions.append(std::move(requirement));
                 });
         return selector;
@@ -688,73 +833,135 @@ public:
         into.endpointSlices.append(std::move(slice));
     }
 
+    // networking.k8s.io/v1 validation (pkg/apis/networking/validation in Kubernetes), applied to
+    // snapshots as much as to policies a person writes: the path of the offending field and the
+    // reason, as the API server would give them.
+    IpBlock readIpBlock(const json &block, const JsonPath &path) const
+    {
+        checkFields(block, path, "IPBlock", {"cidr", "except"});
+        IpBlock ipBlock;
+        ipBlock.cidr = cidrValue(*string(block, "cidr", path, true), JsonPath{&path, "cidr"});
+        const JsonPath exceptPath{&path, "except"};
+        const QStringList except = stringList(block, "except", path);
+        for (qsizetype i = 0; i < except.size(); ++i) {
+            const JsonPath here{&exceptPath, nullptr, {}, i};
+            const Cidr cidr = cidrValue(except[i], here);
+            // Strictly inside: same family, contained, and a longer prefix (an except equal to
+            // cidr would leave nothing and is rejected as well).
+            if (!ipBlock.cidr.contains(cidr) ||
+                cidr.prefixLength() <= ipBlock.cidr.prefixLength()) {
+                fail(ErrorCode::InvalidValue, here,
+                     tr("a strict subset of cidr %1").arg(ipBlock.cidr.toString()),
+                     tr("found \"%1\"").arg(except[i]));
+            }
+            ipBlock.except.append(cidr);
+        }
+        return ipBlock;
+    }
+
+    NetworkPolicyPort readPolicyPort(const json &element, const JsonPath &path) const
+    {
+        checkFields(element, path, "NetworkPolicyPort", {"protocol", "port", "endPort"});
+        NetworkPolicyPort port;
+        if (member(element, "protocol"))
+            port.protocol = protocol(element, "protocol", path);
+        if (const json value = member(element, "port")) {
+            const JsonPath portPath{&path, "port"};
+            if (value->is_string()) {
+                const QString name = qstring(value->string());
+                if (!isPortName(name)) {
+                    fail(ErrorCode::InvalidValue, portPath,
+                         tr("a port number, or a port name of at most 15 lowercase letters, "
+                            "digits and '-' with at least one letter"),
+                         tr("found \"%1\"").arg(name));
+                }
+                port.portName = name;
+            } else if (value->is_number_integer() || value->is_number_float()) {
+                port.portNumber = this->port(element, "port", path, true);
+            } else {
+                wrongType(*value, portPath, "a port number or a port name");
+            }
+        }
+        if (member(element, "endPort")) {
+            port.endPort = this->port(element, "endPort", path, true);
+            if (port.portName) {
+                fail(ErrorCode::InvalidValue, JsonPath{&path, "endPort"},
+                     tr("no endPort when port is a name"),
+                     tr("port is \"%1\"").arg(*port.portName));
+            }
+            if (!port.portNumber) {
+                fail(ErrorCode::MissingField, JsonPath{&path, "port"},
+                     tr("a port number when endPort is given"));
+            }
+            if (*port.endPort < *port.portNumber) {
+                fail(ErrorCode::InvalidValue, JsonPath{&path, "endPort"},
+                     tr("endPort greater than or equal to port %1").arg(*port.portNumber),
+                     tr("found %1").arg(*port.endPort));
+            }
+        }
+        return port;
+    }
+
     NetworkPolicyRule readRule(const json &rule, const JsonPath &path, const char *peersKey) const
     {
+        const bool ingress = std::string_view(peersKey) == "from";
+        checkFields(rule, path, ingress ? "NetworkPolicyIngressRule" : "NetworkPolicyEgressRule",
+                    {peersKey, "ports"});
         NetworkPolicyRule result;
         const JsonPath peersPath{&path, peersKey};
         forEach(array(rule, peersKey, path), peersPath, "an object",
                 [&](const json &element, const JsonPath &here) {
+                    checkFields(element, here, "NetworkPolicyPeer",
+                                {"podSelector", "namespaceSelector", "ipBlock"});
                     NetworkPolicyPeer peer;
                     peer.podSelector = optionalSelector(element, "podSelector", here);
                     peer.namespaceSelector = optionalSelector(element, "namespaceSelector", here);
-                    if (const json block = object(element, "ipBlock", here)) {
-                        const JsonPath blockPath{&here, "ipBlock"};
-                        IpBlock ipBlock;
-                        ipBlock.cidr = cidrValue(*string(*block, "cidr", blockPath, true),
-                                                 JsonPath{&blockPath, "cidr"});
-                        const JsonPath exceptPath{&blockPath, "except"};
-                        const QStringList except = stringList(*block, "except", blockPath);
-                        for (qsizetype i = 0; i < except.size(); ++i)
-                            ipBlock.except.append(
-                                cidrValue(except[i], JsonPath{&exceptPath, nullptr, {}, i}));
-                        peer.ipBlock = std::move(ipBlock);
-                    }
+                    if (const json block = object(element, "ipBlock", here))
+                        peer.ipBlock = readIpBlock(*block, JsonPath{&here, "ipBlock"});
                     if (!peer.podSelector && !peer.namespaceSelector && !peer.ipBlock) {
                         fail(ErrorCode::MissingField, here,
                              tr("podSelector, namespaceSelector or ipBlock in the peer"));
                     }
+                    if (peer.ipBlock && (peer.podSelector || peer.namespaceSelector)) {
+                        fail(ErrorCode::InvalidValue, here,
+                             tr("ipBlock alone: it may not be combined with podSelector or "
+                                "namespaceSelector in one peer"));
+                    }
                     result.peers.append(std::move(peer));
                 });
         const JsonPath portsPath{&path, "ports"};
-        forEach(
-            array(rule, "ports", path), portsPath, "an object",
-            [&](const json &element, const JsonPath &here) {
-                NetworkPolicyPort port;
-                if (member(element, "protocol"))
-                    port.protocol = protocol(element, "protocol", here);
-                if (const json value = member(element, "port")) {
-                    if (value->is_string())
-                        port.portName = qstring(value->string());
-                    else
-                        port.portNumber = this->port(element, "port", here, true);
-                }
-                if (member(element, "endPort")) {
-                    port.endPort = this->port(element, "endPort", here, true);
-                    if (!port.portNumber) {
-                        fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
-                             tr("endPort only together with a numeric port"));
-                    }
-                    if (*port.endPort < *port.portNumber) {
-                        fail(ErrorCode::InvalidValue, JsonPath{&here, "endPort"},
-                             tr("endPort greater than or equal to port %1").arg(*port.portNumber),
-                             tr("found %1").arg(*port.endPort));
-                    }
-                }
-                result.ports.append(std::move(port));
-            });
+        forEach(array(rule, "ports", path), portsPath, "an object",
+                [&](const json &element, const JsonPath &here) {
+                    result.ports.append(readPolicyPort(element, here));
+                });
         return result;
     }
 
     void readNetworkPolicy(const json &item, const JsonPath &path, const json &meta,
                            const JsonPath &metaPath, ClusterSnapshot &into) const
     {
+        checkFields(item, path, "NetworkPolicy",
+                    {"apiVersion", "kind", "metadata", "spec", "status"});
+        checkFields(meta, metaPath, "ObjectMeta",
+                    {"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion",
+                     "generation", "creationTimestamp", "deletionTimestamp",
+                     "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences",
+                     "finalizers", "managedFields"});
         NetworkPolicy policy;
         policy.name = *string(meta, "name", metaPath, true);
         policy.namespaceName =
             string(meta, "namespace", metaPath).value_or(QStringLiteral("default"));
         policy.labels = stringMap(meta, "labels", metaPath);
-        const json spec = object(item, "spec", path, true);
+        // spec is a struct in the Go type: absent decodes as the zero value, which selects every
+        // pod of the namespace for ingress and admits nothing (a default deny).
+        const json spec = object(item, "spec", path);
+        if (!spec) {
+            into.networkPolicies.append(std::move(policy));
+            return;
+        }
         const JsonPath specPath{&path, "spec"};
+        checkFields(*spec, specPath, "NetworkPolicySpec",
+                    {"podSelector", "ingress", "egress", "policyTypes"});
         // podSelector is a struct, not a pointer, in the Go type: absent decodes as empty.
         if (const json selector = member(*spec, "podSelector"))
             policy.podSelector = this->selector(*selector, JsonPath{&specPath, "podSelector"});
@@ -781,7 +988,13 @@ public:
                     fail(ErrorCode::InvalidValue, here, tr("Ingress or Egress"),
                          tr("found \"%1\"").arg(qstring(type)));
             });
-            policy.policyTypes = std::move(policyTypes);
+            if (policyTypes.size() > 2) {
+                fail(ErrorCode::InvalidValue, typesPath, tr("at most two policyTypes"),
+                     tr("found %1").arg(policyTypes.size()));
+            }
+            // The API server's defaulting treats an empty list as an absent one.
+            if (!policyTypes.isEmpty())
+                policy.policyTypes = std::move(policyTypes);
         }
         into.networkPolicies.append(std::move(policy));
     }
@@ -924,15 +1137,16 @@ public:
 
 private:
     const QString &m_source;
+    const ReadOptions &m_options;
 };
 
 } // namespace
 
 Status readObject(const json &item, const QString &sourceName, const JsonPath &path,
                   ClusterSnapshot &into, const std::string &listKind,
-                  const std::string &listApiVersion)
+                  const std::string &listApiVersion, const ReadOptions &options)
 {
-    const Reader reader(sourceName);
+    const Reader reader(sourceName, options);
     try {
         if (!item.is_object())
             reader.wrongType(item, path, "a Kubernetes object");
@@ -947,6 +1161,12 @@ Status readObject(const json &item, const QString &sourceName, const JsonPath &p
             reader.fail(ErrorCode::NestedList, path,
                         tr("an object such as a Pod or Node; Lists cannot be nested"),
                         tr("found a %1").arg(kind));
+        }
+        if (options.networkPoliciesOnly &&
+            (kind != u"NetworkPolicy" || apiVersion != u"networking.k8s.io/v1")) {
+            reader.fail(ErrorCode::InvalidValue, JsonPath{&path, "kind"},
+                        tr("a NetworkPolicy (apiVersion networking.k8s.io/v1)"),
+                        tr("found kind \"%1\", apiVersion \"%2\"").arg(kind, apiVersion));
         }
         const json meta = reader.object(item, "metadata", path, true);
         const JsonPath metaPath{&path, "metadata"};

@@ -25,6 +25,13 @@ Status loadSnapshotData(const QByteArray &data, const QString &sourceName, Clust
 Result<ClusterSnapshot> loadSnapshotFiles(const QStringList &paths,
                                           const std::atomic_bool *cancel = nullptr);
 
+// NetworkPolicies a person wrote, for a what-if (`kubectl apply -f` input): one object,
+// multi-document YAML, or a List, JSON or YAML. Every object must be a networking.k8s.io/v1
+// NetworkPolicy, validated as the API server would (field path and reason); when `strict`, a
+// field the API does not define, or one given twice, is an error too (kubectl --validate=strict).
+// Policies come back in file order; a namespace left out is "default".
+Result<QList<NetworkPolicy>> loadPolicyFile(const QString &path, bool strict = true);
+
 // Writes the snapshot as a `kind: List` JSON document kubectl and jq read.
 QByteArray snapshotToJson(const ClusterSnapshot &snapshot, bool indented = true);
 // Through QSaveFile: the old file survives a failed write.

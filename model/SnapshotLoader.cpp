@@ -16,6 +16,7 @@ namespace cartograph {
 using detail::ItemTree;
 using detail::ItemValue;
 using detail::JsonPath;
+using detail::ReadOptions;
 
 namespace {
 
@@ -44,10 +45,12 @@ Error makeError(ErrorCode code, const QString &file, const QString &expected = {
 class SnapshotSaxHandler
 {
 public:
-    SnapshotSaxHandler(const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel)
+    SnapshotSaxHandler(const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel,
+                       const ReadOptions &options)
         : m_source(source)
         , m_into(into)
         , m_cancel(cancel)
+        , m_options(options)
     {}
 
     bool null()
@@ -89,7 +92,8 @@ public:
             m_expectItems = true;
             return true;
         }
-        if (detail::isIgnoredSubtree(target().openKey(), k)) {
+        // Strict reading reports unknown members, so it must see them all.
+        if (!m_options.rejectUnknownFields && detail::isIgnoredSubtree(target().openKey(), k)) {
             m_skipNext = true;
             return true;
         }
@@ -107,7 +111,8 @@ public:
                              tr("a Kubernetes object or List (a JSON object)"));
         }
         if (!m_sawItems)
-            return detail::readObject(m_root.root(), m_source, JsonPath{}, m_into);
+            return detail::readObject(m_root.root(), m_source, JsonPath{}, m_into, {}, {},
+                                      m_options);
         const ItemValue kind = m_root.root().member("kind");
         if (kind && (!kind.is_string() || !kind.string().ends_with("List"))) {
             Error error =
@@ -229,7 +234,7 @@ private:
         const JsonPath itemsPath{nullptr, "items"};
         const JsonPath itemPath{&itemsPath, nullptr, {}, m_itemIndex};
         Status status = detail::readObject(m_item.root(), m_source, itemPath, m_into,
-                                           rootString("kind"), rootString("apiVersion"));
+                                           rootString("kind"), rootString("apiVersion"), m_options);
         ++m_itemIndex;
         if (!status) {
             m_error = status.error();
@@ -251,6 +256,7 @@ private:
     const QString &m_source;
     ClusterSnapshot &m_into;
     const std::atomic_bool *m_cancel;
+    const ReadOptions &m_options;
 
     ItemTree m_root;
     ItemTree m_item;
@@ -297,9 +303,10 @@ std::pair<qint64, qint64> lineAndColumn(QIODevice *device, const QByteArray *dat
 }
 
 Status parseJson(detail::JsonStream &stream, QIODevice *device, const QByteArray *data,
-                 const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel)
+                 const QString &source, ClusterSnapshot &into, const std::atomic_bool *cancel,
+                 const ReadOptions &options)
 {
-    SnapshotSaxHandler handler(source, into, cancel);
+    SnapshotSaxHandler handler(source, into, cancel, options);
     const bool ok = stream.parse(handler);
     if (stream.readFailed())
         return makeError(ErrorCode::Unreadable, source, {},
@@ -393,7 +400,7 @@ void addYaml(ItemTree &tree, std::string_view key, const YAML::Node &node)
 }
 
 Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot &into,
-                 const std::atomic_bool *cancel)
+                 const std::atomic_bool *cancel, const ReadOptions &options)
 {
     std::vector<YAML::Node> documents;
     try {
@@ -450,8 +457,8 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
             const std::string listApiVersion = rootString("apiVersion");
             for (const ItemValue item : items) {
                 const JsonPath itemPath{&itemsPath, nullptr, {}, itemIndex++};
-                if (Status status =
-                        detail::readObject(item, source, itemPath, into, listKind, listApiVersion);
+                if (Status status = detail::readObject(item, source, itemPath, into, listKind,
+                                                       listApiVersion, options);
                     !status)
                     return locate(status.error());
                 if (cancel && cancel->load(std::memory_order_relaxed))
@@ -459,7 +466,8 @@ Status parseYaml(const QByteArray &bytes, const QString &source, ClusterSnapshot
             }
             continue;
         }
-        if (Status status = detail::readObject(object, source, JsonPath{}, into); !status)
+        if (Status status = detail::readObject(object, source, JsonPath{}, into, {}, {}, options);
+            !status)
             return locate(status.error());
     }
     if (!anyObject) {
@@ -490,7 +498,7 @@ char firstSignificant(const char *data, qint64 size)
 }
 
 Status loadBytes(const QByteArray &data, const QString &source, ClusterSnapshot &into,
-                 const std::atomic_bool *cancel)
+                 const std::atomic_bool *cancel, const ReadOptions &options = {})
 {
     if (data.isEmpty())
         return makeError(ErrorCode::EmptyFile, source);
@@ -505,7 +513,7 @@ Status loadBytes(const QByteArray &data, const QString &source, ClusterSnapshot 
         if (data.startsWith("\xEF\xBB\xBF"))
             offset = 3;
         detail::JsonStream stream(data.constData() + offset, data.size() - offset);
-        Status status = parseJson(stream, nullptr, &data, source, into, cancel);
+        Status status = parseJson(stream, nullptr, &data, source, into, cancel, options);
         if (!status && offset && status.error().line == 1 && status.error().column > 0) {
             Error error = status.error();
             error.column = std::max<qint64>(1, error.column - 1); // the BOM is not a column
@@ -513,7 +521,7 @@ Status loadBytes(const QByteArray &data, const QString &source, ClusterSnapshot 
         }
         return status;
     }
-    return parseYaml(data, source, into, cancel);
+    return parseYaml(data, source, into, cancel, options);
 }
 
 } // namespace
@@ -550,7 +558,7 @@ Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::a
         if (head.startsWith("\xEF\xBB\xBF"))
             file.skip(3);
         detail::JsonStream stream(&file);
-        Status status = parseJson(stream, &file, nullptr, path, into, cancel);
+        Status status = parseJson(stream, &file, nullptr, path, into, cancel, ReadOptions{});
         if (status)
             into.sources.append(path);
         qCDebug(lcSnapshotIo) << "read" << path << (status ? "ok" : "failed");
@@ -560,6 +568,29 @@ Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::a
     if (file.error() != QFileDevice::NoError)
         return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
     return loadSnapshotData(all, path, into, cancel);
+}
+
+Result<QList<NetworkPolicy>> loadPolicyFile(const QString &path, bool strict)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return makeError(ErrorCode::FileNotFound, path);
+    if (info.isDir() || !info.isFile())
+        return makeError(ErrorCode::NotAFile, path);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
+    // Policies a person writes are small: read whole, parsed like a snapshot.
+    const QByteArray data = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
+    ReadOptions options;
+    options.networkPoliciesOnly = true;
+    options.rejectUnknownFields = strict;
+    ClusterSnapshot scratch;
+    if (Status status = loadBytes(data, path, scratch, nullptr, options); !status)
+        return status.error();
+    return std::move(scratch.networkPolicies);
 }
 
 Result<ClusterSnapshot> loadSnapshotFiles(const QStringList &paths, const std::atomic_bool *cancel)
