@@ -170,24 +170,6 @@ std::variant<PolicyEndpoint, QString> parseEndpoint(const ClusterSnapshot &snaps
     return tr("expected namespace/pod-name or an IP address, found \"%1\"").arg(text);
 }
 
-// IANA_SVC_NAME, what a container port name must be: at most 15 lowercase letters, digits and
-// '-', at least one letter, no '-' at either end and no "--".
-bool isPortName(QStringView name)
-{
-    if (name.isEmpty() || name.size() > 15 || name.front() == u'-' || name.back() == u'-' ||
-        name.contains(u"--"))
-        return false;
-    bool letter = false;
-    for (QChar c : name) {
-        const char16_t u = c.unicode();
-        if (u >= u'a' && u <= u'z')
-            letter = true;
-        else if (!((u >= u'0' && u <= u'9') || u == u'-'))
-            return false;
-    }
-    return letter;
-}
-
 std::variant<ProbePort, QString> portFromNumber(double number)
 {
     if (number != std::floor(number) || number < 1 || number > 65535)
@@ -204,7 +186,7 @@ std::variant<ProbePort, QString> portFromText(const QString &text)
         });
     if (digits)
         return portFromNumber(text.toDouble());
-    if (!isPortName(text)) {
+    if (!isValidPortName(text)) {
         return tr("port must be a number or a port name (at most 15 lowercase letters, digits "
                   "and '-', with a letter), found \"%1\"")
             .arg(text);

@@ -26,6 +26,22 @@ std::optional<Protocol> protocolFromName(QStringView name)
     return std::nullopt;
 }
 
+bool isValidPortName(QStringView name)
+{
+    if (name.isEmpty() || name.size() > 15 || name.front() == u'-' || name.back() == u'-' ||
+        name.contains(u"--"))
+        return false;
+    bool letter = false;
+    for (QChar c : name) {
+        const char16_t u = c.unicode();
+        if (u >= u'a' && u <= u'z')
+            letter = true;
+        else if (!((u >= u'0' && u <= u'9') || u == u'-'))
+            return false;
+    }
+    return letter;
+}
+
 QList<IpAddress> Node::ipAddresses() const
 {
     QList<IpAddress> result;

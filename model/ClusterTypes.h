@@ -20,6 +20,10 @@ enum class Protocol
 QString protocolName(Protocol protocol);
 std::optional<Protocol> protocolFromName(QStringView name);
 
+// IANA_SVC_NAME, what a named port must be (container ports, targetPort, NetworkPolicy ports):
+// at most 15 lowercase letters, digits and '-', at least one letter, no '-' at either end, no "--".
+bool isValidPortName(QStringView name);
+
 struct OwnerReference
 {
     QString kind;

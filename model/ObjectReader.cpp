@@ -173,24 +173,6 @@ bool isLabelValue(QStringView value)
     return value.isEmpty() || isLabelName(value);
 }
 
-// IANA_SVC_NAME, what a named port must be: at most 15 lowercase letters, digits and '-', at
-// least one letter, no '-' at either end and no "--".
-bool isPortName(QStringView name)
-{
-    if (name.isEmpty() || name.size() > 15 || name.front() == u'-' || name.back() == u'-' ||
-        name.contains(u"--"))
-        return false;
-    bool letter = false;
-    for (QChar c : name) {
-        const char16_t u = c.unicode();
-        if (u >= u'a' && u <= u'z')
-            letter = true;
-        else if (!((u >= u'0' && u <= u'9') || u == u'-'))
-            return false;
-    }
-    return letter;
-}
-
 QString labelKeyExpectation()
 {
     return tr("a label key: an optional DNS subdomain and '/', then at most 63 characters "
@@ -869,7 +851,7 @@ public:
             const JsonPath portPath{&path, "port"};
             if (value->is_string()) {
                 const QString name = qstring(value->string());
-                if (!isPortName(name)) {
+                if (!isValidPortName(name)) {
                     fail(ErrorCode::InvalidValue, portPath,
                          tr("a port number, or a port name of at most 15 lowercase letters, "
                             "digits and '-' with at least one letter"),
