@@ -14,6 +14,7 @@ PACKAGES=(
     libgl-dev libvulkan-dev
     libpcap-dev libyaml-cpp-dev nlohmann-json3-dev
     fonts-dejavu-core python3 binutils xvfb xauth
+    tshark tcpdump  # the capture tests check flows against tshark; tcpdump for live-capture peers
 )
 
 install_missing() {

@@ -143,6 +143,10 @@ QString usage()
         "  explain --snapshot FILE... --from F --to T --port P [--protocol X]\n"
         "        [--apply POLICIES.yaml...] [--delete NAMESPACE/NAME...]\n"
         "                     Why NetworkPolicy allows or denies one connection, for people.\n"
+        "  flows --pcap FILE [--snapshot FILE...] [--vxlan-port N...] [--format json|csv]\n"
+        "                     Replay a pcap/pcapng into flows (overlays decoded: VXLAN,\n"
+        "                     Geneve, IP-in-IP, GRE, WireGuard) attributed to pods, services\n"
+        "                     and nodes, as JSON or CSV.\n"
         "\n"
         "Run 'cartograph-cli <command> --help' for a command's options.\n");
 }

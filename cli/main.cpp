@@ -1,4 +1,5 @@
 #include "CliCommands.h"
+#include "FlowsCommand.h"
 #include "PolicyCommands.h"
 #include "Translations.h"
 
@@ -48,6 +49,8 @@ int main(int argc, char *argv[])
         return runReach(args, out, err);
     if (command == u"explain")
         return runExplain(args, out, err);
+    if (command == u"flows")
+        return runFlows(args, out, err);
 
     err << "cartograph-cli: "
         << QCoreApplication::translate("cartograph-cli",

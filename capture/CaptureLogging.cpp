@@ -1,0 +1,3 @@
+#include "CaptureLogging.h"
+
+Q_LOGGING_CATEGORY(lcCapture, "cartograph.capture", QtInfoMsg)

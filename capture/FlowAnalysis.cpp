@@ -1,0 +1,110 @@
+#include "FlowAnalysis.h"
+
+#include "CaptureLogging.h"
+#include "ClusterSnapshot.h"
+#include "PacketSource.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace cartograph::capture {
+
+std::uint64_t CaptureSummary::malformedTotal() const
+{
+    return std::accumulate(malformed.begin(), malformed.end(), std::uint64_t(0));
+}
+
+void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &options)
+{
+    for (const NodeNetwork &network : snapshot.nodeNetworks) {
+        for (const NetworkInterface &interface : network.interfaces) {
+            if (interface.udpPort <= 0 || interface.udpPort > 0xffff)
+                continue;
+            const auto port = std::uint16_t(interface.udpPort);
+            switch (interface.kind) {
+            case InterfaceKind::Vxlan:
+                options.vxlanPorts.add(port);
+                break;
+            case InterfaceKind::Geneve:
+                options.genevePorts.add(port);
+                break;
+            case InterfaceKind::WireGuard:
+                options.wireguardPorts.add(port);
+                break;
+            default:
+                break;
+            }
+        }
+    }
+}
+
+Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &options,
+                                  const std::atomic_bool *cancel)
+{
+    const PacketDecoder decoder(options.decode);
+    FlowTable table(options.table);
+    FlowReport report;
+    CaptureSummary &summary = report.summary;
+    DecodedPacket decoded;
+    RawPacket packet;
+    int lastLinkType = -1;
+    std::uint64_t *linkTypeCount = nullptr;
+
+    for (;;) {
+        Result<bool> more = source.next(packet);
+        if (!more) {
+            summary.readError = more.error();
+            break;
+        }
+        if (!*more)
+            break;
+        ++summary.packets;
+        summary.bytes += packet.wireLength;
+        if (packet.linkType != lastLinkType) {
+            lastLinkType = packet.linkType;
+            linkTypeCount = &summary.linkTypes[packet.linkType];
+        }
+        ++*linkTypeCount;
+
+        decoder.decode(packet, decoded);
+        if (decoded.malformed)
+            ++summary.malformed[size_t(*decoded.malformed)];
+        switch (decoded.kind) {
+        case DecodedPacket::Kind::Ip:
+            ++summary.ipPackets;
+            table.add(decoded, packet.timestampUs, packet.wireLength);
+            break;
+        case DecodedPacket::Kind::NonIp:
+            ++summary.nonIp;
+            break;
+        case DecodedPacket::Kind::Undecodable:
+            ++summary.undecodable;
+            break;
+        }
+
+        if ((summary.packets & 0xfff) == 0) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                Error error;
+                error.code = ErrorCode::Cancelled;
+                error.file = source.name();
+                return error;
+            }
+            std::vector<FlowRecord> ended = table.takeEnded();
+            std::move(ended.begin(), ended.end(), std::back_inserter(report.flows));
+        }
+    }
+
+    std::vector<FlowRecord> ended = table.takeEnded();
+    std::move(ended.begin(), ended.end(), std::back_inserter(report.flows));
+    std::vector<FlowRecord> active = table.activeFlows();
+    std::move(active.begin(), active.end(), std::back_inserter(report.flows));
+    std::sort(report.flows.begin(), report.flows.end(), flowRecordLess);
+    summary.flows = report.flows.size();
+    summary.expired = table.endedIdle();
+    summary.evicted = table.evicted();
+    qCDebug(lcCapture) << source.name() << summary.packets << "packets," << summary.flows
+                       << "flows," << summary.malformedTotal() << "malformed";
+    return report;
+}
+
+} // namespace cartograph::capture

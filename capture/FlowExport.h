@@ -1,0 +1,32 @@
+#pragma once
+
+#include "FlowAnalysis.h"
+#include "FlowAttribution.h"
+
+#include <QByteArray>
+#include <QString>
+#include <cstdint>
+
+namespace cartograph::capture {
+
+// "TCP", "UDP", "ICMP", "ICMPv6", "SCTP"; empty for other protocol numbers.
+QString ipProtocolName(std::uint8_t protocol);
+// RFC 3339 in UTC with microseconds: 2024-05-01T12:00:03.250000Z.
+QString formatTimestampUs(std::int64_t microseconds);
+// The flags among SYN, FIN, RST that are set, in that order.
+QStringList tcpFlagNames(std::uint8_t flags);
+
+struct FlowExportOptions
+{
+    bool secondBuckets = false; // JSON: add each flow's per-second buckets
+};
+
+// {"flows": [...], "summary": {...}}: the `cartograph-cli flows` contract. Endpoints are
+// attributed through `attributor`; without a snapshot, "endpoint" is null.
+QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &attributor,
+                            const FlowExportOptions &options = {});
+// One header line, then one line per flow (RFC 4180 quoting). Nested tunnels show as
+// "outer/inner" in tunnel_type; the other tunnel columns describe the outermost level.
+QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttributor &attributor);
+
+} // namespace cartograph::capture

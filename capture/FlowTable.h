@@ -1,0 +1,169 @@
+#pragma once
+
+#include "PacketDecoder.h"
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+namespace cartograph::capture {
+
+// Traffic of one flow in one second, for charts. Index 0 is A → B, 1 is B → A.
+struct SecondBucket
+{
+    std::int64_t second = 0; // Unix time, whole seconds (floor)
+    std::uint32_t packets[2] = {0, 0};
+    std::uint64_t bytes[2] = {0, 0};
+
+    friend bool operator==(const SecondBucket &, const SecondBucket &) = default;
+};
+
+// One bidirectional conversation as a plain value, oriented from A (the source of its first
+// packet) to B. Bytes are frame lengths on the wire (pcap `len`), as Wireshark's conversation
+// statistics count them.
+struct FlowRecord
+{
+    enum class End : std::uint8_t
+    {
+        Active,      // still in the table (or the capture ended)
+        IdleTimeout, // no packet for the idle timeout: a later packet starts a new flow
+        FlowLimit,   // pushed out (least recently active) to make room: counted as evicted
+    };
+
+    IpAddress a;
+    IpAddress b;
+    std::uint16_t aPort = 0;
+    std::uint16_t bPort = 0;
+    std::uint8_t protocol = 0;
+    bool hasPorts = false; // false for ICMP, other protocols and non-first fragments
+    std::uint8_t tcpFlags = 0;
+    End end = End::Active;
+    std::uint64_t packetsAb = 0;
+    std::uint64_t bytesAb = 0;
+    std::uint64_t packetsBa = 0;
+    std::uint64_t bytesBa = 0;
+    std::int64_t firstUs = 0; // earliest and latest packet timestamps, microseconds (UTC)
+    std::int64_t lastUs = 0;
+    // Encapsulation, outermost first, as the first A → B packet crossed it; each level's
+    // outerSrc is the outer address on A's side.
+    std::vector<TunnelLevel> tunnel;
+    // The same for the first B → A packet (oriented the same way), empty when B never sent.
+    // Keys may differ by direction (Geneve VNIs of OVN datapaths, for one).
+    std::vector<TunnelLevel> tunnelBa;
+    std::vector<SecondBucket> buckets; // in time order; empty when buckets are off
+};
+
+// Flows in a stable order: first timestamp, then protocol, endpoints, tunnel.
+bool flowRecordLess(const FlowRecord &left, const FlowRecord &right);
+
+struct FlowTableOptions
+{
+    std::int64_t idleTimeoutUs = 0; // 0: flows never time out
+    std::size_t maxFlows = 1000000; // flows held at once; the least recently active goes first
+    bool secondBuckets = true;      // keep per-second traffic for charts
+};
+
+// Aggregates decoded packets into bidirectional flows keyed by protocol, the two endpoints
+// (addresses, and ports for TCP/UDP/SCTP) and the tunnels the packets came through: their
+// types, outer addresses and UDP ports (a conversation seen both inside a tunnel and bare, as
+// a capture on several interfaces sees it, is two flows). VNIs and keys are not part of the
+// identity, since the two directions of one conversation may use different ones. Memory is bounded:
+// flows idle longer than the timeout end, and at the flow limit the least recently active flow is
+// evicted; both are counted and handed out by takeEnded(), never dropped silently. Not thread-safe:
+// one aggregating thread owns it.
+class FlowTable
+{
+public:
+    explicit FlowTable(FlowTableOptions options = {});
+
+    // Accounts one packet the decoder classified as DecodedPacket::Kind::Ip.
+    void add(const DecodedPacket &packet, std::int64_t timestampUs, std::uint32_t wireLength);
+
+    // Flows that left the table since the last call, in the order they left.
+    std::vector<FlowRecord> takeEnded();
+    // The flows in the table now (unordered); the table is unchanged.
+    std::vector<FlowRecord> activeFlows() const;
+
+    std::size_t size() const { return m_size; }
+    std::uint64_t endedIdle() const { return m_endedIdle; }
+    std::uint64_t evicted() const { return m_evicted; }
+    std::size_t tunnelPathCount() const { return m_paths.size(); }
+    // Heap bytes held for the flows, from container capacities; per-second buckets apart.
+    std::size_t memoryBytes() const;
+    std::size_t bucketMemoryBytes() const;
+
+    const FlowTableOptions &options() const { return m_options; }
+
+    struct Key
+    {
+        IpAddress lo; // the lower (address, port) endpoint
+        IpAddress hi;
+        std::uint16_t loPort;
+        std::uint16_t hiPort;
+        std::uint8_t protocol;
+        std::uint8_t hasPorts;
+        std::uint32_t tunnel; // 0: none; else index + 1 into the interned tunnel paths
+                              // (levels without key and payload: the tunnel's identity)
+    };
+
+private:
+    static constexpr std::uint32_t kNone = 0xffffffffu;
+
+    struct Flow
+    {
+        Key key;
+        std::uint8_t tcpFlags;
+        std::uint8_t aIsHi; // side A is key.hi
+        std::uint8_t alive;
+        std::uint8_t reserved;
+        std::uint32_t newer; // LRU neighbours (slot indices)
+        std::uint32_t older;
+        std::uint32_t tunnelDetail[2]; // interned full paths seen first per direction, + 1
+        std::uint32_t reserved2;
+        std::uint64_t packets[2]; // [0] A → B
+        std::uint64_t bytes[2];
+        std::int64_t firstUs;
+        std::int64_t lastUs;
+    };
+
+    struct TunnelPath
+    {
+        std::uint8_t count = 0;
+        std::array<TunnelLevel, kMaxTunnelDepth> levels{};
+        friend bool operator==(const TunnelPath &, const TunnelPath &) = default;
+    };
+    struct TunnelPathHash
+    {
+        std::size_t operator()(const TunnelPath &path) const noexcept;
+    };
+
+    std::uint32_t internPath(const TunnelPath &path);
+    std::uint32_t find(const Key &key, std::size_t hash, std::size_t *position) const;
+    std::uint32_t create(const Key &key, bool aIsHi, std::int64_t timestampUs);
+    void end(std::uint32_t slot, FlowRecord::End reason);
+    void eraseFromTable(std::size_t position);
+    void grow();
+    void touch(std::uint32_t slot);
+    void linkNewest(std::uint32_t slot);
+    void unlink(std::uint32_t slot);
+    void sweepIdle();
+    FlowRecord record(std::uint32_t slot) const;
+
+    FlowTableOptions m_options;
+    std::vector<Flow> m_flows; // slots; dead ones are on m_free
+    std::vector<std::uint32_t> m_free;
+    std::vector<std::uint32_t> m_table; // open addressing (linear probing) over slot indices
+    std::size_t m_size = 0;
+    std::vector<std::vector<SecondBucket>> m_buckets; // by slot
+    std::uint32_t m_newest = kNone;
+    std::uint32_t m_oldest = kNone;
+    std::vector<TunnelPath> m_paths;
+    std::unordered_map<TunnelPath, std::uint32_t, TunnelPathHash> m_pathIndex;
+    std::vector<FlowRecord> m_ended;
+    std::uint64_t m_endedIdle = 0;
+    std::uint64_t m_evicted = 0;
+    std::int64_t m_now = INT64_MIN;
+    std::int64_t m_lastSweep = INT64_MIN;
+};
+
+} // namespace cartograph::capture

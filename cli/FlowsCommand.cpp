@@ -1,0 +1,209 @@
+#include "FlowsCommand.h"
+
+#include "CliCommands.h"
+#include "FlowAnalysis.h"
+#include "FlowAttribution.h"
+#include "FlowExport.h"
+#include "PacketSource.h"
+#include "SnapshotIo.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace cartograph::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cartograph-cli", text);
+}
+
+const QString kPcap = QStringLiteral("pcap");
+const QString kSnapshot = QStringLiteral("snapshot");
+const QString kVxlanPort = QStringLiteral("vxlan-port");
+const QString kFormat = QStringLiteral("format");
+const QString kIdleTimeout = QStringLiteral("idle-timeout");
+const QString kMaxFlows = QStringLiteral("max-flows");
+const QString kBuckets = QStringLiteral("buckets");
+
+QString description()
+{
+    return tr(
+        "Replay a pcap or pcapng capture into bidirectional flows and attribute their endpoints\n"
+        "to the cluster of the snapshot files.\n"
+        "\n"
+        "Output (JSON): {\"flows\": [...], \"summary\": {...}}. Each flow: protocol (\"TCP\",\n"
+        "\"UDP\", \"ICMP\", \"ICMPv6\", \"SCTP\" or the IP protocol number); a and b, each\n"
+        "{ip, port, endpoint: {kind: pod|service|node|external, namespace, name}} (endpoint is\n"
+        "null without --snapshot; an address in a node's pod CIDR that no pod holds is a pod\n"
+        "with null name and its \"node\"); packets_ab, bytes_ab, packets_ba, bytes_ba (bytes are\n"
+        "frame lengths on the wire, as Wireshark counts them); first and last (RFC 3339, UTC,\n"
+        "microseconds); tunnel (null, or {type, vni, outer_a, outer_b, port, outer_a_node,\n"
+        "outer_b_node, payload, inner} for vxlan, geneve, ipip, 6in4, gre, wireguard: vni is\n"
+        "the VNI or GRE key of the A to B packets (vni_ba appears when B to A used another),\n"
+        "payload is ip, or non-ip/encrypted/damaged when the flow is the tunnel's own outer\n"
+        "conversation, inner holds a nested tunnel); tcp_flags (SYN, FIN, RST seen; null for\n"
+        "other protocols); ended (\"idle-timeout\" or \"evicted\") when the flow left the\n"
+        "table before the capture's end.\n"
+        "A is the source of the flow's first packet. TCP, UDP and SCTP flows are keyed by\n"
+        "addresses and ports; ICMP, ICMPv6 and other protocols by the address pair (ports\n"
+        "null), as are non-first IP fragments and packets whose transport header was cut.\n"
+        "Tunnelled packets count in their inner conversation, and the tunnel is part of the\n"
+        "flow's identity. Flows are ordered by first packet, then protocol and endpoints.\n"
+        "Summary: packets, bytes, flows, ip_packets, malformed (frames by reason),\n"
+        "undecodable, non_ip, evicted, expired, link_types, read_error.");
+}
+
+// A missing or unreadable snapshot is the environment's fault (exit 1, as for the other
+// commands); anything wrong with what it says is the input's (exit 2).
+int snapshotExitCode(const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::FileNotFound:
+    case ErrorCode::NotAFile:
+    case ErrorCode::Unreadable:
+        return Failure;
+    default:
+        return UsageError;
+    }
+}
+
+} // namespace
+
+int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(description());
+    parser.addHelpOption();
+    parser.addOption(QCommandLineOption(
+        QStringList{kPcap}, tr("The capture to read: pcap or pcapng (required)."), tr("FILE")));
+    parser.addOption(QCommandLineOption(
+        QStringList{kSnapshot},
+        tr("Snapshot file (Kubernetes List or objects, JSON or YAML, as kubectl get prints them) "
+           "to attribute addresses with; repeat for several. Tunnel ports of its NodeNetwork "
+           "devices are decoded too."),
+        tr("FILE")));
+    parser.addOption(QCommandLineOption(
+        QStringList{kVxlanPort},
+        tr("Decode UDP port N as VXLAN too (4789 and 8472 always are); repeatable."), tr("N")));
+    parser.addOption(QCommandLineOption(QStringList{kFormat}, tr("json (default) or csv."),
+                                        tr("format"), QStringLiteral("json")));
+    parser.addOption(QCommandLineOption(
+        QStringList{kIdleTimeout},
+        tr("End a flow after this many seconds without packets; a later packet starts a new "
+           "flow. 0 (default): never."),
+        tr("seconds"), QStringLiteral("0")));
+    parser.addOption(QCommandLineOption(
+        QStringList{kMaxFlows},
+        tr("Flows held at once (default 1000000); beyond it the least recently active flow is "
+           "ended and counted in summary.evicted."),
+        tr("N"), QStringLiteral("1000000")));
+    parser.addOption(QCommandLineOption(
+        QStringList{kBuckets},
+        tr("JSON: add each flow's per-second traffic as \"buckets\": [[unix_second, packets_ab, "
+           "bytes_ab, packets_ba, bytes_ba], ...].")));
+
+    if (!parser.parse(args)) {
+        err << "cartograph-cli: " << parser.errorText() << '\n';
+        return UsageError;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Ok;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "cartograph-cli: "
+            << tr("unexpected argument \"%1\"; the capture is given with --pcap FILE")
+                   .arg(parser.positionalArguments().constFirst())
+            << '\n';
+        return UsageError;
+    }
+    const QStringList pcaps = parser.values(kPcap);
+    if (pcaps.size() != 1) {
+        err << "cartograph-cli: "
+            << (pcaps.isEmpty() ? tr("missing --pcap FILE: the capture to read")
+                                : tr("give one --pcap FILE"))
+            << '\n';
+        return UsageError;
+    }
+    const QString format = parser.value(kFormat);
+    if (format != u"json" && format != u"csv") {
+        err << "cartograph-cli: " << tr("unknown format \"%1\"; expected json or csv").arg(format)
+            << '\n';
+        return UsageError;
+    }
+
+    capture::AnalysisOptions options;
+    for (const QString &text : parser.values(kVxlanPort)) {
+        bool ok = false;
+        const uint port = text.toUInt(&ok);
+        if (!ok || port == 0 || port > 65535) {
+            err << "cartograph-cli: "
+                << tr("--vxlan-port must be a UDP port (1-65535), not \"%1\"").arg(text) << '\n';
+            return UsageError;
+        }
+        options.decode.vxlanPorts.add(std::uint16_t(port));
+    }
+    bool ok = false;
+    const double idleSeconds = parser.value(kIdleTimeout).toDouble(&ok);
+    if (!ok || idleSeconds < 0 || idleSeconds > 1e9) {
+        err << "cartograph-cli: "
+            << tr("--idle-timeout must be a number of seconds (0 or more), not \"%1\"")
+                   .arg(parser.value(kIdleTimeout))
+            << '\n';
+        return UsageError;
+    }
+    options.table.idleTimeoutUs = std::int64_t(idleSeconds * 1e6);
+    const qulonglong maxFlows = parser.value(kMaxFlows).toULongLong(&ok);
+    if (!ok || maxFlows == 0) {
+        err << "cartograph-cli: "
+            << tr("--max-flows must be a positive number, not \"%1\"").arg(parser.value(kMaxFlows))
+            << '\n';
+        return UsageError;
+    }
+    options.table.maxFlows = std::size_t(maxFlows);
+    const bool buckets = parser.isSet(kBuckets);
+    options.table.secondBuckets = buckets;
+
+    capture::EndpointAttributor attributor;
+    const QStringList snapshots = parser.values(kSnapshot);
+    if (!snapshots.isEmpty()) {
+        auto loaded = loadSnapshotFiles(snapshots);
+        if (!loaded) {
+            err << "cartograph-cli: " << describe(loaded.error()) << '\n';
+            return snapshotExitCode(loaded.error());
+        }
+        capture::addSnapshotTunnelPorts(*loaded, options.decode);
+        attributor = capture::EndpointAttributor(std::move(loaded).value());
+    }
+
+    auto source = capture::PcapSource::openFile(pcaps.constFirst());
+    if (!source) {
+        err << "cartograph-cli: " << describe(source.error()) << '\n';
+        return UsageError;
+    }
+    auto report = capture::analyzeCapture(**source, options);
+    if (!report) {
+        err << "cartograph-cli: " << describe(report.error()) << '\n';
+        return Failure;
+    }
+    if (report->summary.readError) {
+        err << "cartograph-cli: "
+            << tr("warning: %1; the flows hold the %2 packets before it")
+                   .arg(describe(*report->summary.readError))
+                   .arg(report->summary.packets)
+            << '\n';
+    }
+
+    capture::FlowExportOptions exportOptions;
+    exportOptions.secondBuckets = buckets;
+    const QByteArray text = format == u"csv"
+                                ? capture::flowsToCsv(report->flows, attributor)
+                                : capture::flowReportToJson(*report, attributor, exportOptions);
+    out << QString::fromUtf8(text);
+    return Ok;
+}
+
+} // namespace cartograph::cli
