@@ -37,21 +37,6 @@ void addSnapshotOptions(QCommandLineParser &parser)
                                  QStringLiteral("[FILE...]"));
 }
 
-// Parses; on --help prints help and returns Ok; on error prints one line and returns UsageError.
-std::optional<int> parse(QCommandLineParser &parser, const QStringList &args, QTextStream &out,
-                         QTextStream &err)
-{
-    if (!parser.parse(args)) {
-        err << "cartograph-cli: " << parser.errorText() << '\n';
-        return UsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
-    return std::nullopt;
-}
-
 Result<ClusterSnapshot> loadFromArguments(const QCommandLineParser &parser, QTextStream &err,
                                           int *exitCode)
 {
@@ -125,6 +110,31 @@ QString padded(const QString &text, int width)
 
 } // namespace
 
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+                                    QTextStream &out, QTextStream &err)
+{
+    if (!parser.parse(args)) {
+        err << "cartograph-cli: " << parser.errorText() << '\n';
+        return UsageError;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Ok;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> rejectPositionalArguments(const QCommandLineParser &parser, QTextStream &err,
+                                             const QString &hint)
+{
+    if (parser.positionalArguments().isEmpty())
+        return std::nullopt;
+    err << "cartograph-cli: "
+        << tr("unexpected argument \"%1\"; %2").arg(parser.positionalArguments().constFirst(), hint)
+        << '\n';
+    return UsageError;
+}
+
 QString usage()
 {
     return tr(
@@ -159,7 +169,7 @@ int runSummary(const QStringList &args, QTextStream &out, QTextStream &err)
     addSnapshotOptions(parser);
     parser.addOption(QCommandLineOption(QStringList{QStringLiteral("json")},
                                         tr("Print JSON for machines instead of text.")));
-    if (auto exit = parse(parser, args, out, err))
+    if (auto exit = parseCommandLine(parser, args, out, err))
         return *exit;
 
     int exitCode = Ok;
@@ -303,7 +313,7 @@ int runExport(const QStringList &args, QTextStream &out, QTextStream &err)
     parser.addOption(QCommandLineOption(QStringList{QStringLiteral("scale")},
                                         tr("PNG only: pixels per diagram unit (default 1)."),
                                         tr("factor"), QStringLiteral("1")));
-    if (auto exit = parse(parser, args, out, err))
+    if (auto exit = parseCommandLine(parser, args, out, err))
         return *exit;
 
     const QString output = parser.value(QStringLiteral("output"));

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QStringList>
+#include <optional>
+
+class QCommandLineParser;
 
 class QTextStream;
 
@@ -20,5 +23,14 @@ int runSummary(const QStringList &args, QTextStream &out, QTextStream &err);
 int runExport(const QStringList &args, QTextStream &out, QTextStream &err);
 
 QString usage();
+
+// Parses a command's arguments: on --help prints the help and returns Ok, on a bad option prints
+// one line and returns UsageError; nullopt means go on.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+                                    QTextStream &out, QTextStream &err);
+// For commands whose inputs are options (--snapshot, --pcap): a stray positional argument is a
+// usage error whose message says which option to use (`hint`).
+std::optional<int> rejectPositionalArguments(const QCommandLineParser &parser, QTextStream &err,
+                                             const QString &hint);
 
 } // namespace cartograph::cli

@@ -105,21 +105,11 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
         tr("JSON: add each flow's per-second traffic as \"buckets\": [[unix_second, packets_ab, "
            "bytes_ab, packets_ba, bytes_ba], ...].")));
 
-    if (!parser.parse(args)) {
-        err << "cartograph-cli: " << parser.errorText() << '\n';
-        return UsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << "cartograph-cli: "
-            << tr("unexpected argument \"%1\"; the capture is given with --pcap FILE")
-                   .arg(parser.positionalArguments().constFirst())
-            << '\n';
-        return UsageError;
-    }
+    if (auto exit = parseCommandLine(parser, args, out, err))
+        return *exit;
+    if (auto exit =
+            rejectPositionalArguments(parser, err, tr("the capture is given with --pcap FILE")))
+        return *exit;
     const QStringList pcaps = parser.values(kPcap);
     if (pcaps.size() != 1) {
         err << "cartograph-cli: "

@@ -77,22 +77,9 @@ void addScenarioOptions(QCommandLineParser &parser)
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &args,
                                   QTextStream &out, QTextStream &err)
 {
-    if (!parser.parse(args)) {
-        err << "cartograph-cli: " << parser.errorText() << '\n';
-        return UsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return Ok;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << "cartograph-cli: "
-            << tr("unexpected argument \"%1\"; snapshots are given with --snapshot FILE")
-                   .arg(parser.positionalArguments().constFirst())
-            << '\n';
-        return UsageError;
-    }
-    return std::nullopt;
+    if (auto exit = parseCommandLine(parser, args, out, err))
+        return exit;
+    return rejectPositionalArguments(parser, err, tr("snapshots are given with --snapshot FILE"));
 }
 
 void replaceOrAppend(QList<NetworkPolicy> &policies, NetworkPolicy policy)
