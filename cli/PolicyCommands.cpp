@@ -2,6 +2,7 @@
 
 #include "CliCommands.h"
 #include "PolicyEngine.h"
+#include "Scenario.h"
 #include "SnapshotIo.h"
 
 #include <QCommandLineParser>
@@ -25,118 +26,6 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("cartograph-cli", text);
-}
-
-// Why a command stops: its exit status and the one line for stderr.
-struct CommandFailure
-{
-    int exitCode = UsageError;
-    QString message;
-};
-
-template <typename T> using Checked = std::variant<T, CommandFailure>;
-
-const QString kSnapshot = QStringLiteral("snapshot");
-const QString kApply = QStringLiteral("apply");
-const QString kDelete = QStringLiteral("delete");
-
-// A missing or unreadable file is the environment's fault (exit 1, as for snapshots); anything
-// wrong with what the file says is the input's (exit 2).
-int exitCodeFor(const Error &error)
-{
-    switch (error.code) {
-    case ErrorCode::FileNotFound:
-    case ErrorCode::NotAFile:
-    case ErrorCode::Unreadable:
-        return Failure;
-    default:
-        return UsageError;
-    }
-}
-
-void addScenarioOptions(QCommandLineParser &parser)
-{
-    parser.addHelpOption();
-    parser.addOption(QCommandLineOption(
-        QStringList{kSnapshot},
-        tr("Snapshot file (Kubernetes List or objects, JSON or YAML, as kubectl get prints "
-           "them); repeat for several."),
-        tr("FILE")));
-    parser.addOption(QCommandLineOption(
-        QStringList{kApply},
-        tr("Add or replace (by namespace/name) the NetworkPolicies of this file: one object, "
-           "multi-document YAML or a List. Validated strictly, as kubectl --validate=strict. "
-           "Repeatable; edits apply in command-line order."),
-        tr("POLICIES.yaml")));
-    parser.addOption(QCommandLineOption(
-        QStringList{kDelete},
-        tr("Remove this NetworkPolicy. Repeatable; edits apply in command-line order."),
-        tr("NAMESPACE/NAME")));
-}
-
-std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &args,
-                                  QTextStream &out, QTextStream &err)
-{
-    if (auto exit = parseCommandLine(parser, args, out, err))
-        return exit;
-    return rejectPositionalArguments(parser, err, tr("snapshots are given with --snapshot FILE"));
-}
-
-void replaceOrAppend(QList<NetworkPolicy> &policies, NetworkPolicy policy)
-{
-    for (NetworkPolicy &existing : policies) {
-        if (existing.namespaceName == policy.namespaceName && existing.name == policy.name) {
-            existing = std::move(policy);
-            return;
-        }
-    }
-    policies.append(std::move(policy));
-}
-
-// The snapshot files, then every --apply and --delete in the order the user wrote them, so
-// `--delete ns/p --apply p.yaml` and `--apply p.yaml --delete ns/p` both mean what they say.
-Checked<ClusterSnapshot> loadScenario(const QCommandLineParser &parser)
-{
-    const QStringList files = parser.values(kSnapshot);
-    if (files.isEmpty())
-        return CommandFailure{UsageError, tr("no snapshot given; use --snapshot FILE")};
-    auto loaded = loadSnapshotFiles(files);
-    if (!loaded)
-        return CommandFailure{Failure, describe(loaded.error())};
-    ClusterSnapshot snapshot = std::move(*loaded);
-
-    const QStringList applied = parser.values(kApply);
-    const QStringList deleted = parser.values(kDelete);
-    qsizetype nextApply = 0;
-    qsizetype nextDelete = 0;
-    for (const QString &option : parser.optionNames()) {
-        if (option == kApply) {
-            const QString &path = applied.at(nextApply++);
-            auto policies = loadPolicyFile(path);
-            if (!policies)
-                return CommandFailure{exitCodeFor(policies.error()), describe(policies.error())};
-            for (NetworkPolicy &policy : *policies)
-                replaceOrAppend(snapshot.networkPolicies, std::move(policy));
-        } else if (option == kDelete) {
-            const QString &name = deleted.at(nextDelete++);
-            const QStringList parts = name.split(u'/');
-            if (parts.size() != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-                return CommandFailure{
-                    UsageError, tr("--delete: expected NAMESPACE/NAME, found \"%1\"").arg(name)};
-            }
-            const auto removed =
-                snapshot.networkPolicies.removeIf([&](const NetworkPolicy &policy) {
-                    return policy.namespaceName == parts[0] && policy.name == parts[1];
-                });
-            if (removed == 0) {
-                return CommandFailure{UsageError,
-                                      tr("--delete: no NetworkPolicy \"%1\" in the snapshot or the "
-                                         "policies applied before it")
-                                          .arg(name)};
-            }
-        }
-    }
-    return snapshot;
 }
 
 // "namespace/pod-name" or an IPv4/IPv6 address; on failure, what is wrong with it.
@@ -568,7 +457,7 @@ int runReach(const QStringList &args, QTextStream &out, QTextStream &err)
     addScenarioOptions(parser);
     parser.addOption(QCommandLineOption(QStringList{QStringLiteral("probes")},
                                         tr("JSON array of probes."), tr("PROBES.json")));
-    if (auto exit = parseArguments(parser, args, out, err))
+    if (auto exit = parseScenarioArguments(parser, args, out, err))
         return *exit;
     const QString probesPath = parser.value(QStringLiteral("probes"));
     if (probesPath.isEmpty()) {
@@ -634,7 +523,7 @@ int runExplain(const QStringList &args, QTextStream &out, QTextStream &err)
     parser.addOption(QCommandLineOption(QStringList{QStringLiteral("protocol")},
                                         tr("TCP (default), UDP or SCTP."), tr("X"),
                                         QStringLiteral("TCP")));
-    if (auto exit = parseArguments(parser, args, out, err))
+    if (auto exit = parseScenarioArguments(parser, args, out, err))
         return *exit;
     for (const char *required : {"from", "to", "port"}) {
         if (parser.value(QLatin1String(required)).isEmpty()) {

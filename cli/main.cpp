@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 #include "FlowsCommand.h"
 #include "PolicyCommands.h"
+#include "WhatIfCommand.h"
 #include "Translations.h"
 
 #include <QCoreApplication>
@@ -49,6 +50,8 @@ int main(int argc, char *argv[])
         return runReach(args, out, err);
     if (command == u"explain")
         return runExplain(args, out, err);
+    if (command == u"whatif")
+        return runWhatIf(args, out, err);
     if (command == u"flows")
         return runFlows(args, out, err);
 

@@ -940,6 +940,69 @@ private slots:
                      {QStringLiteral("netpol-default-deny.yaml"), QStringLiteral("at kind"),
                       QStringLiteral("found kind \"Namespace\"")});
     }
+
+    // whatif: deleting y/deny-all opens y/d to everyone; the JSON and the text agree, flows flip.
+    void whatIf()
+    {
+        const QString flows = write(QStringLiteral("flows.json"),
+                                    R"({"flows": [
+                {"protocol": "TCP", "a": {"ip": "10.0.1.11", "port": 40000, "endpoint": null},
+                 "b": {"ip": "10.0.1.22", "port": 80, "endpoint": null}},
+                {"protocol": "TCP", "a": {"ip": "10.0.1.11", "port": 40000, "endpoint": null},
+                 "b": {"ip": "10.0.1.12", "port": 80, "endpoint": null}},
+                {"protocol": "ICMP", "a": {"ip": "10.0.1.11", "port": null, "endpoint": null},
+                 "b": {"ip": "10.0.1.22", "port": null, "endpoint": null}}],
+               "summary": {}})");
+        const QStringList base{QStringLiteral("whatif"),
+                               QStringLiteral("--snapshot"),
+                               cluster(),
+                               QStringLiteral("--delete"),
+                               QStringLiteral("y/deny-all"),
+                               QStringLiteral("--flows"),
+                               flows};
+        const Run json = run(base + QStringList{QStringLiteral("--json")});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const QJsonObject result = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(result.value(QStringLiteral("allow_to_deny")).toInt(), 0);
+        QVERIFY(result.value(QStringLiteral("deny_to_allow")).toInt() > 0);
+        bool sawXToY80 = false;
+        for (const QJsonValue &portClass : result.value(QStringLiteral("port_classes")).toArray()) {
+            if (portClass[QStringLiteral("description")].toString() != u"TCP 80")
+                continue;
+            for (const QJsonValue &ns : portClass[QStringLiteral("namespaces")].toArray()) {
+                if (ns[QStringLiteral("from")].toString() == u"x" &&
+                    ns[QStringLiteral("to")].toString() == u"y") {
+                    sawXToY80 = true;
+                    QCOMPARE(ns[QStringLiteral("deny_to_allow")].toInt(), 2); // x/a, x/b -> y/d
+                }
+            }
+        }
+        QVERIFY(sawXToY80);
+        const QJsonObject flowResult = result.value(QStringLiteral("flows")).toObject();
+        QCOMPARE(flowResult.value(QStringLiteral("checked")).toInt(), 2);
+        QCOMPARE(flowResult.value(QStringLiteral("skipped")).toInt(), 1);
+        const QJsonArray flipped = flowResult.value(QStringLiteral("flipped")).toArray();
+        QCOMPARE(flipped.size(), 1);
+        QCOMPARE(flipped[0][QStringLiteral("to_pod")].toString(), QStringLiteral("y/d"));
+        QCOMPARE(flipped[0][QStringLiteral("before")].toString(), QStringLiteral("deny"));
+        QCOMPARE(flipped[0][QStringLiteral("after")].toString(), QStringLiteral("allow"));
+
+        const Run text = run(base);
+        QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+        QVERIFY(text.out.contains(QStringLiteral("x -> y: 2 deny→allow")));
+        QVERIFY(text.out.contains(
+            QStringLiteral("[0] TCP 10.0.1.11 (x/a) -> 10.0.1.22 (y/d) port 80: deny -> allow")));
+
+        const Run unchanged =
+            run({QStringLiteral("whatif"), QStringLiteral("--snapshot"), cluster()});
+        QCOMPARE(unchanged.exitCode, 0);
+        QVERIFY(unchanged.out.contains(QStringLiteral("No pod pair changes")));
+
+        const Run badFlows =
+            run({QStringLiteral("whatif"), QStringLiteral("--snapshot"), cluster(),
+                 QStringLiteral("--flows"), write(QStringLiteral("bad.json"), "[]")});
+        checkFailure(badFlows, 2, {QStringLiteral("bad.json"), QStringLiteral("\"flows\"")});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliPolicy)

@@ -1,0 +1,381 @@
+#include "WhatIf.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace cartograph {
+
+namespace {
+
+// Pods that both sides' classes and the workload summary cannot tell apart.
+struct PodGroup
+{
+    qsizetype classBefore = -1;
+    qsizetype classAfter = -1;
+    QString namespaceName;
+    QString workload;
+    QList<qsizetype> pods; // ascending
+};
+
+// Ports that both sides' port classes cannot tell apart.
+struct PortGroup
+{
+    qsizetype classBefore = -1;
+    qsizetype classAfter = -1;
+    PortClass portClass;
+};
+
+QList<PortGroup> jointPortClasses(const Reachability &before, const Reachability &after)
+{
+    QList<PortGroup> groups;
+    for (Protocol protocol : {Protocol::TCP, Protocol::UDP, Protocol::SCTP}) {
+        std::set<int> bounds{1, 65536};
+        for (const Reachability *side : {&before, &after}) {
+            for (const PortClass &portClass : side->portClasses()) {
+                if (portClass.protocol != protocol)
+                    continue;
+                for (const PortRange &range : portClass.ranges) {
+                    bounds.insert(range.first);
+                    bounds.insert(range.last + 1);
+                }
+            }
+        }
+        std::map<std::pair<qsizetype, qsizetype>, qsizetype> byPair;
+        for (auto it = bounds.begin(); std::next(it) != bounds.end(); ++it) {
+            const int first = *it;
+            const int last = *std::next(it) - 1;
+            if (first < 1 || last > 65535 || first > last)
+                continue;
+            const qsizetype b = before.portClassOf(first, protocol);
+            const qsizetype a = after.portClassOf(first, protocol);
+            auto [slot, inserted] = byPair.try_emplace({b, a}, groups.size());
+            if (inserted) {
+                PortGroup group;
+                group.classBefore = b;
+                group.classAfter = a;
+                group.portClass.protocol = protocol;
+                group.portClass.namedPortNumber =
+                    (b >= 0 && before.portClasses().at(b).namedPortNumber) ||
+                    (a >= 0 && after.portClasses().at(a).namedPortNumber);
+                groups.append(group);
+            }
+            QList<PortRange> &ranges = groups[slot->second].portClass.ranges;
+            if (!ranges.isEmpty() && ranges.last().last + 1 == first)
+                ranges.last().last = last;
+            else
+                ranges.append(PortRange{first, last});
+        }
+    }
+    return groups;
+}
+
+bool samePort(const NetworkPolicyPort &a, const NetworkPolicyPort &b)
+{
+    return a.protocol == b.protocol && a.portNumber == b.portNumber && a.portName == b.portName &&
+           a.endPort == b.endPort;
+}
+
+bool samePeer(const NetworkPolicyPeer &a, const NetworkPolicyPeer &b)
+{
+    if (a.podSelector != b.podSelector || a.namespaceSelector != b.namespaceSelector ||
+        a.ipBlock.has_value() != b.ipBlock.has_value())
+        return false;
+    return !a.ipBlock ||
+           (a.ipBlock->cidr == b.ipBlock->cidr && a.ipBlock->except == b.ipBlock->except);
+}
+
+bool sameRules(const QList<NetworkPolicyRule> &a, const QList<NetworkPolicyRule> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype r = 0; r < a.size(); ++r) {
+        const NetworkPolicyRule &x = a.at(r);
+        const NetworkPolicyRule &y = b.at(r);
+        if (x.peers.size() != y.peers.size() || x.ports.size() != y.ports.size())
+            return false;
+        for (qsizetype i = 0; i < x.peers.size(); ++i) {
+            if (!samePeer(x.peers.at(i), y.peers.at(i)))
+                return false;
+        }
+        for (qsizetype i = 0; i < x.ports.size(); ++i) {
+            if (!samePort(x.ports.at(i), y.ports.at(i)))
+                return false;
+        }
+    }
+    return true;
+}
+
+// Everything a verdict reads of a policy (its labels and rule order aside from that, no).
+bool samePolicy(const NetworkPolicy &a, const NetworkPolicy &b)
+{
+    return a.namespaceName == b.namespaceName && a.podSelector == b.podSelector &&
+           a.policyTypes == b.policyTypes && sameRules(a.ingress, b.ingress) &&
+           sameRules(a.egress, b.egress);
+}
+
+// The policies (indices into each side's list) that the edit added, replaced or deleted, by
+// namespace/name. Nothing when names repeat on a side: then every pair is compared.
+bool editedPolicies(const ClusterSnapshot &before, const ClusterSnapshot &after,
+                    QList<qsizetype> *editedBefore, QList<qsizetype> *editedAfter)
+{
+    QHash<QString, qsizetype> beforeByName;
+    QHash<QString, qsizetype> afterByName;
+    for (qsizetype i = 0; i < before.networkPolicies.size(); ++i) {
+        if (beforeByName.contains(before.networkPolicies.at(i).qualifiedName()))
+            return false;
+        beforeByName.insert(before.networkPolicies.at(i).qualifiedName(), i);
+    }
+    for (qsizetype i = 0; i < after.networkPolicies.size(); ++i) {
+        if (afterByName.contains(after.networkPolicies.at(i).qualifiedName()))
+            return false;
+        afterByName.insert(after.networkPolicies.at(i).qualifiedName(), i);
+    }
+    for (auto it = beforeByName.cbegin(); it != beforeByName.cend(); ++it) {
+        const auto other = afterByName.constFind(it.key());
+        if (other == afterByName.cend()) {
+            editedBefore->append(*it);
+        } else if (!samePolicy(before.networkPolicies.at(*it), after.networkPolicies.at(*other))) {
+            editedBefore->append(*it);
+            editedAfter->append(*other);
+        }
+    }
+    for (auto it = afterByName.cbegin(); it != afterByName.cend(); ++it) {
+        if (!beforeByName.contains(it.key()))
+            editedAfter->append(*it);
+    }
+    return true;
+}
+
+} // namespace
+
+WhatIfResult computeWhatIf(const ClusterSnapshot &before, const ClusterSnapshot &after,
+                           const WhatIfOptions &options)
+{
+    WhatIfResult result;
+    Q_ASSERT(before.pods.size() == after.pods.size());
+    if (before.pods.size() != after.pods.size())
+        return result; // not a policy edit: the pods must be the same on both sides
+    const Reachability reachBefore(before);
+    const Reachability reachAfter(after);
+
+    QList<PodGroup> groups;
+    {
+        QHash<QString, quint64> workloadIds;
+        QHash<quint64, qsizetype> byKey;
+        const quint64 classes =
+            quint64(std::max(reachBefore.classCount(), reachAfter.classCount()));
+        for (qsizetype pod = 0; pod < before.pods.size(); ++pod) {
+            const qsizetype b = reachBefore.classOfPod(pod);
+            const qsizetype a = reachAfter.classOfPod(pod);
+            const QString workload = Reachability::workloadOf(before.pods.at(pod));
+            auto id = workloadIds.find(workload);
+            if (id == workloadIds.end())
+                id = workloadIds.insert(workload, quint64(workloadIds.size()));
+            const quint64 workloadId = *id;
+            const quint64 key =
+                (quint64(b) * classes + quint64(a)) * quint64(before.pods.size()) + workloadId;
+            auto it = byKey.find(key);
+            if (it == byKey.end()) {
+                it = byKey.insert(key, groups.size());
+                groups.append(PodGroup{b, a, before.pods.at(pod).namespaceName, workload, {}});
+            }
+            groups[*it].pods.append(pod);
+        }
+    }
+
+    // Only rows of the edited policies' classes change: a pair can flip only when the source's
+    // egress or the destination's ingress is selected by an edited policy, old or new version.
+    std::vector<char> sourceAffected(size_t(groups.size()), 0);
+    std::vector<char> destinationAffected(size_t(groups.size()), 0);
+    QList<qsizetype> editedBefore;
+    QList<qsizetype> editedAfter;
+    if (!editedPolicies(before, after, &editedBefore, &editedAfter)) {
+        std::fill(sourceAffected.begin(), sourceAffected.end(), 1);
+        std::fill(destinationAffected.begin(), destinationAffected.end(), 1);
+    } else {
+        for (const auto &[direction, affected] :
+             {std::pair{PolicyType::Egress, &sourceAffected},
+              std::pair{PolicyType::Ingress, &destinationAffected}}) {
+            QSet<qsizetype> classesBefore;
+            QSet<qsizetype> classesAfter;
+            for (qsizetype policy : editedBefore) {
+                for (qsizetype c : reachBefore.classesSelectedBy(policy, direction))
+                    classesBefore.insert(c);
+            }
+            for (qsizetype policy : editedAfter) {
+                for (qsizetype c : reachAfter.classesSelectedBy(policy, direction))
+                    classesAfter.insert(c);
+            }
+            for (qsizetype g = 0; g < groups.size(); ++g) {
+                (*affected)[size_t(g)] = classesBefore.contains(groups.at(g).classBefore) ||
+                                         classesAfter.contains(groups.at(g).classAfter);
+            }
+        }
+    }
+    QList<qsizetype> allGroups;
+    QList<qsizetype> affectedDestinations;
+    for (qsizetype g = 0; g < groups.size(); ++g) {
+        allGroups.append(g);
+        if (destinationAffected[size_t(g)])
+            affectedDestinations.append(g);
+    }
+
+    for (const PortGroup &port : jointPortClasses(reachBefore, reachAfter)) {
+        PortClassChange change;
+        change.portClass = port.portClass;
+        // (from ns, to ns) → change; (from ns, to ns, from workload, to workload) → counts.
+        std::map<std::pair<QString, QString>, NamespacePairChange> namespaces;
+        std::map<std::tuple<QString, QString, QString, QString>, WorkloadPairChange> workloads;
+        // Flipped group pairs per namespace pair, to list pod pairs in pod order afterwards.
+        std::map<std::pair<QString, QString>, QList<std::pair<qsizetype, qsizetype>>> flipped;
+        for (qsizetype g1 = 0; g1 < groups.size(); ++g1) {
+            const PodGroup &from = groups.at(g1);
+            for (qsizetype g2 : sourceAffected[size_t(g1)] ? allGroups : affectedDestinations) {
+                const PodGroup &to = groups.at(g2);
+                const bool wasAllowed = reachBefore.allowedBetweenClasses(
+                    from.classBefore, to.classBefore, port.classBefore);
+                const bool isAllowed = reachAfter.allowedBetweenClasses(
+                    from.classAfter, to.classAfter, port.classAfter);
+                if (wasAllowed == isAllowed)
+                    continue;
+                const qint64 pairs = qint64(from.pods.size()) * to.pods.size();
+                NamespacePairChange &ns = namespaces[{from.namespaceName, to.namespaceName}];
+                ns.from = from.namespaceName;
+                ns.to = to.namespaceName;
+                WorkloadPairChange &wl =
+                    workloads[{from.namespaceName, to.namespaceName, from.workload, to.workload}];
+                wl.from = from.workload;
+                wl.to = to.workload;
+                (isAllowed ? ns.denyToAllow : ns.allowToDeny) += pairs;
+                (isAllowed ? wl.denyToAllow : wl.allowToDeny) += pairs;
+                (isAllowed ? change.denyToAllow : change.allowToDeny) += pairs;
+                flipped[{from.namespaceName, to.namespaceName}].append({g1, g2});
+            }
+        }
+        if (change.allowToDeny == 0 && change.denyToAllow == 0)
+            continue;
+        for (const auto &[key, workload] : workloads)
+            namespaces[{std::get<0>(key), std::get<1>(key)}].workloads.append(workload);
+        for (auto &[key, ns] : namespaces) {
+            // The first pod pairs in (from pod, to pod) order: each flipped group pair offers its
+            // own first ones (its pods are ascending), and the smallest of those win.
+            const qsizetype cap = std::max(0, options.maxPodPairs);
+            std::vector<PodPairChange> pairs;
+            for (const auto &[g1, g2] : flipped[key]) {
+                const bool isAllowed = reachAfter.allowedBetweenClasses(
+                    groups.at(g1).classAfter, groups.at(g2).classAfter, port.classAfter);
+                qsizetype taken = 0;
+                for (qsizetype fromPod : groups.at(g1).pods) {
+                    for (qsizetype toPod : groups.at(g2).pods) {
+                        if (taken++ >= cap)
+                            break;
+                        pairs.push_back(PodPairChange{fromPod, toPod, isAllowed});
+                    }
+                    if (taken >= cap)
+                        break;
+                }
+            }
+            std::sort(pairs.begin(), pairs.end(), [](const auto &x, const auto &y) {
+                return std::pair(x.fromPod, x.toPod) < std::pair(y.fromPod, y.toPod);
+            });
+            const qsizetype listed = std::min<qsizetype>(qsizetype(pairs.size()), cap);
+            ns.podPairs = QList<PodPairChange>(pairs.begin(), pairs.begin() + listed);
+            ns.morePodPairs = ns.allowToDeny + ns.denyToAllow - listed;
+            change.namespaces.append(ns);
+        }
+        result.allowToDeny += change.allowToDeny;
+        result.denyToAllow += change.denyToAllow;
+        result.portClasses.append(change);
+    }
+    return result;
+}
+
+void addFlowChanges(const ClusterSnapshot &before, const ClusterSnapshot &after,
+                    const QList<ObservedFlow> &flows, WhatIfResult &result)
+{
+    const PolicyEngine engineBefore(before);
+    const PolicyEngine engineAfter(after);
+    for (const ObservedFlow &flow : flows) {
+        if (!flow.protocol || flow.port < 1 || flow.port > 65535 || flow.from.isNull() ||
+            flow.to.isNull()) {
+            ++result.flowsSkipped;
+            continue;
+        }
+        ++result.flowsChecked;
+        const ProbePort port{flow.port, {}};
+        const PolicyVerdict was = engineBefore.check(
+            PolicyEndpoint::ip(flow.from), PolicyEndpoint::ip(flow.to), port, *flow.protocol);
+        const PolicyVerdict is = engineAfter.check(
+            PolicyEndpoint::ip(flow.from), PolicyEndpoint::ip(flow.to), port, *flow.protocol);
+        if (was.allowed == is.allowed)
+            continue;
+        result.flowChanges.append(FlowChange{flow, was.allowed, is.allowed,
+                                             was.cniDependent || is.cniDependent, is.resolvedFrom,
+                                             is.resolvedTo});
+    }
+}
+
+std::optional<QList<ObservedFlow>> parseFlowsJson(const QByteArray &data, QString *error)
+{
+    const auto fail = [&](const QString &message) -> std::optional<QList<ObservedFlow>> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(QStringLiteral("invalid JSON at offset %1: %2")
+                        .arg(parseError.offset)
+                        .arg(parseError.errorString()));
+    if (!document.isObject() || !document.object().value(QStringLiteral("flows")).isArray())
+        return fail(QStringLiteral("expected an object with a \"flows\" array"));
+    const QJsonArray array = document.object().value(QStringLiteral("flows")).toArray();
+    QList<ObservedFlow> flows;
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QString where = QStringLiteral("flows[%1]").arg(i);
+        if (!array.at(i).isObject())
+            return fail(QStringLiteral("%1: expected an object").arg(where));
+        const QJsonObject object = array.at(i).toObject();
+        ObservedFlow flow;
+        flow.index = i;
+        const QJsonValue protocol = object.value(QStringLiteral("protocol"));
+        if (protocol.isString()) {
+            flow.protocolText = protocol.toString();
+            flow.protocol = protocolFromName(flow.protocolText);
+        } else if (protocol.isDouble()) {
+            flow.protocolText = QString::number(protocol.toInt());
+        } else {
+            return fail(QStringLiteral("%1.protocol: expected a string or a number").arg(where));
+        }
+        for (const char *side : {"a", "b"}) {
+            const QJsonValue value = object.value(QLatin1String(side));
+            if (!value.isObject())
+                return fail(
+                    QStringLiteral("%1.%2: expected an object").arg(where, QLatin1String(side)));
+            const QJsonObject endpoint = value.toObject();
+            const auto address = IpAddress::parse(endpoint.value(QStringLiteral("ip")).toString());
+            if (!address)
+                return fail(QStringLiteral("%1.%2.ip: expected an IP address")
+                                .arg(where, QLatin1String(side)));
+            (side[0] == 'a' ? flow.from : flow.to) = *address;
+            const QJsonValue port = endpoint.value(QStringLiteral("port"));
+            if (side[0] == 'b' && port.isDouble())
+                flow.port = port.toInt();
+            else if (!port.isDouble() && !port.isNull() && !port.isUndefined())
+                return fail(QStringLiteral("%1.%2.port: expected a number or null")
+                                .arg(where, QLatin1String(side)));
+        }
+        flows.append(flow);
+    }
+    return flows;
+}
+
+} // namespace cartograph
