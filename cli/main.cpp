@@ -1,8 +1,8 @@
 #include "CliCommands.h"
 #include "FlowsCommand.h"
 #include "PolicyCommands.h"
-#include "WhatIfCommand.h"
 #include "Translations.h"
+#include "WhatIfCommand.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
