@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
@@ -535,16 +536,28 @@ Status loadSnapshotData(const QByteArray &data, const QString &sourceName, Clust
     return status;
 }
 
-Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::atomic_bool *cancel)
+namespace {
+// A regular file opened for reading, or why not (missing, a directory or device, unreadable).
+Result<std::unique_ptr<QFile>> openInputFile(const QString &path)
 {
     const QFileInfo info(path);
     if (!info.exists())
         return makeError(ErrorCode::FileNotFound, path);
     if (info.isDir() || !info.isFile())
         return makeError(ErrorCode::NotAFile, path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
+    auto file = std::make_unique<QFile>(path);
+    if (!file->open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::Unreadable, path, {}, file->errorString());
+    return file;
+}
+} // namespace
+
+Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::atomic_bool *cancel)
+{
+    auto opened = openInputFile(path);
+    if (!opened)
+        return opened.error();
+    QFile &file = **opened;
     if (file.size() == 0)
         return makeError(ErrorCode::EmptyFile, path);
 
@@ -572,14 +585,10 @@ Status loadSnapshotFile(const QString &path, ClusterSnapshot &into, const std::a
 
 Result<QList<NetworkPolicy>> loadPolicyFile(const QString &path, bool strict)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
-        return makeError(ErrorCode::FileNotFound, path);
-    if (info.isDir() || !info.isFile())
-        return makeError(ErrorCode::NotAFile, path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorCode::Unreadable, path, {}, file.errorString());
+    auto opened = openInputFile(path);
+    if (!opened)
+        return opened.error();
+    QFile &file = **opened;
     // Policies a person writes are small: read whole, parsed like a snapshot.
     const QByteArray data = file.readAll();
     if (file.error() != QFileDevice::NoError)
