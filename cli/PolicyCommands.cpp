@@ -29,8 +29,7 @@ QString tr(const char *text)
 }
 
 // "namespace/pod-name" or an IPv4/IPv6 address; on failure, what is wrong with it.
-std::variant<PolicyEndpoint, QString> parseEndpoint(const ClusterSnapshot &snapshot,
-                                                    const QString &text)
+std::variant<PolicyEndpoint, QString> parseEndpoint(const PolicyEngine &engine, const QString &text)
 {
     if (const auto address = IpAddress::parse(text))
         return PolicyEndpoint::ip(*address);
@@ -38,7 +37,7 @@ std::variant<PolicyEndpoint, QString> parseEndpoint(const ClusterSnapshot &snaps
         return tr("expected namespace/pod-name or an IP address, found the CIDR \"%1\"").arg(text);
     const QStringList parts = text.split(u'/');
     if (parts.size() == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
-        const qsizetype index = snapshot.findPod(parts[0], parts[1]);
+        const qsizetype index = engine.findPod(parts[0], parts[1]);
         if (index < 0)
             return tr("unknown pod \"%1\"").arg(text);
         return PolicyEndpoint::pod(index);
@@ -113,7 +112,7 @@ struct Probe
 
 // One element of the probes array, or what is wrong with it (the caller adds the file and the
 // index).
-std::variant<Probe, QString> readProbe(const ClusterSnapshot &snapshot, const QJsonValue &value)
+std::variant<Probe, QString> readProbe(const PolicyEngine &engine, const QJsonValue &value)
 {
     if (!value.isObject())
         return tr("expected an object with from, to and port, found %1").arg(jsonTypeName(value));
@@ -136,7 +135,7 @@ std::variant<Probe, QString> readProbe(const ClusterSnapshot &snapshot, const QJ
             return tr("\"%1\" must be a string (namespace/pod-name or an IP address), found %2")
                 .arg(side, jsonTypeName(field));
         }
-        auto endpoint = parseEndpoint(snapshot, field.toString());
+        auto endpoint = parseEndpoint(engine, field.toString());
         if (const QString *problem = std::get_if<QString>(&endpoint))
             return tr("%1 in \"%2\"").arg(*problem, side);
         (side == u"from" ? probe.from : probe.to) = field;
@@ -173,7 +172,7 @@ std::variant<Probe, QString> readProbe(const ClusterSnapshot &snapshot, const QJ
     return probe;
 }
 
-Checked<QList<Probe>> readProbes(const ClusterSnapshot &snapshot, const QString &path)
+Checked<QList<Probe>> readProbes(const PolicyEngine &engine, const QString &path)
 {
     const QFileInfo info(path);
     if (!info.exists())
@@ -203,7 +202,7 @@ Checked<QList<Probe>> readProbes(const ClusterSnapshot &snapshot, const QString 
     QList<Probe> probes;
     probes.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
-        auto probe = readProbe(snapshot, array.at(i));
+        auto probe = readProbe(engine, array.at(i));
         if (const QString *problem = std::get_if<QString>(&probe))
             return CommandFailure{UsageError,
                                   tr("%1: probe [%2]: %3").arg(path, QString::number(i), *problem)};
@@ -471,13 +470,14 @@ int runReach(const QStringList &args, QTextStream &out, QTextStream &err)
         return failure->exitCode;
     }
     const ClusterSnapshot &snapshot = std::get<ClusterSnapshot>(scenario);
-    auto probes = readProbes(snapshot, probesPath);
+    // Built first: probes name pods, and the engine's index finds them without a scan each.
+    const PolicyEngine engine(snapshot);
+    auto probes = readProbes(engine, probesPath);
     if (const CommandFailure *failure = std::get_if<CommandFailure>(&probes)) {
         err << "cartograph-cli: " << failure->message << '\n';
         return failure->exitCode;
     }
 
-    const PolicyEngine engine(snapshot);
     QStringList results;
     for (const Probe &probe : std::get<QList<Probe>>(probes)) {
         const PolicyVerdict verdict =
@@ -550,18 +550,18 @@ int runExplain(const QStringList &args, QTextStream &out, QTextStream &err)
     const ClusterSnapshot &snapshot = std::get<ClusterSnapshot>(scenario);
     const QString fromText = parser.value(QStringLiteral("from"));
     const QString toText = parser.value(QStringLiteral("to"));
-    auto from = parseEndpoint(snapshot, fromText);
+    const PolicyEngine engine(snapshot);
+    auto from = parseEndpoint(engine, fromText);
     if (const QString *problem = std::get_if<QString>(&from)) {
         err << "cartograph-cli: --from: " << *problem << '\n';
         return UsageError;
     }
-    auto to = parseEndpoint(snapshot, toText);
+    auto to = parseEndpoint(engine, toText);
     if (const QString *problem = std::get_if<QString>(&to)) {
         err << "cartograph-cli: --to: " << *problem << '\n';
         return UsageError;
     }
 
-    const PolicyEngine engine(snapshot);
     const ProbePort probePort = std::get<ProbePort>(port);
     const PolicyVerdict verdict =
         engine.check(std::get<PolicyEndpoint>(from), std::get<PolicyEndpoint>(to), probePort,

@@ -115,6 +115,11 @@ PolicyEngine::PolicyEngine(const ClusterSnapshot &snapshot)
     }
 }
 
+qsizetype PolicyEngine::findPod(QStringView namespaceName, QStringView name) const
+{
+    return m_podByName.value(namespaceName.toString() + u'/' + name, -1);
+}
+
 Labels PolicyEngine::namespaceLabels(const QString &namespaceName) const
 {
     const auto it = m_namespaceLabels.constFind(namespaceName);

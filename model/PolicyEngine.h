@@ -108,6 +108,8 @@ public:
 
     const ClusterSnapshot &snapshot() const { return m_snapshot; }
     const CniDetection &cni() const { return m_cni; }
+    // Index of the pod namespace/name in the snapshot, -1 when absent (hashed, no scan).
+    qsizetype findPod(QStringView namespaceName, QStringView name) const;
     // The labels a namespace selector sees: the snapshot's, plus kubernetes.io/metadata.name
     // (which the API server sets on every namespace, so also for one the snapshot lacks).
     Labels namespaceLabels(const QString &namespaceName) const;
