@@ -172,4 +172,51 @@ bool isTunnel(InterfaceKind kind)
     }
 }
 
+namespace {
+
+bool samePort(const NetworkPolicyPort &a, const NetworkPolicyPort &b)
+{
+    return a.protocol == b.protocol && a.portNumber == b.portNumber && a.portName == b.portName &&
+           a.endPort == b.endPort;
+}
+
+bool samePeer(const NetworkPolicyPeer &a, const NetworkPolicyPeer &b)
+{
+    if (a.podSelector != b.podSelector || a.namespaceSelector != b.namespaceSelector ||
+        a.ipBlock.has_value() != b.ipBlock.has_value())
+        return false;
+    return !a.ipBlock ||
+           (a.ipBlock->cidr == b.ipBlock->cidr && a.ipBlock->except == b.ipBlock->except);
+}
+
+bool sameRules(const QList<NetworkPolicyRule> &a, const QList<NetworkPolicyRule> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype r = 0; r < a.size(); ++r) {
+        const NetworkPolicyRule &x = a.at(r);
+        const NetworkPolicyRule &y = b.at(r);
+        if (x.peers.size() != y.peers.size() || x.ports.size() != y.ports.size())
+            return false;
+        for (qsizetype i = 0; i < x.peers.size(); ++i) {
+            if (!samePeer(x.peers.at(i), y.peers.at(i)))
+                return false;
+        }
+        for (qsizetype i = 0; i < x.ports.size(); ++i) {
+            if (!samePort(x.ports.at(i), y.ports.at(i)))
+                return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+bool sameNetworkPolicyEffect(const NetworkPolicy &a, const NetworkPolicy &b)
+{
+    return a.namespaceName == b.namespaceName && a.podSelector == b.podSelector &&
+           a.policyTypes == b.policyTypes && sameRules(a.ingress, b.ingress) &&
+           sameRules(a.egress, b.egress);
+}
+
 } // namespace cartograph

@@ -246,6 +246,11 @@ struct NetworkPolicy
     bool affectsEgress() const;
 };
 
+// True when both policies read and admit exactly the same: namespace, podSelector, policyTypes as
+// written, and the rules in order (name and labels aside). Equivalent policies written
+// differently compare unequal; callers treat that as an edit, which costs work, never exactness.
+bool sameNetworkPolicyEffect(const NetworkPolicy &a, const NetworkPolicy &b);
+
 struct DaemonSet
 {
     QString namespaceName;

@@ -22,12 +22,19 @@ void Labels::insert(const QString &key, const QString &value)
 
 std::optional<QString> Labels::value(QStringView key) const
 {
-    auto it =
-        std::lower_bound(m_entries.begin(), m_entries.end(), key,
-                         [](const Entry &e, QStringView k) { return QStringView(e.first) < k; });
-    if (it != m_entries.end() && it->first == key)
-        return it->second;
+    if (const QString *found = find(key))
+        return *found;
     return std::nullopt;
+}
+
+const QString *Labels::find(QStringView key) const
+{
+    const auto it =
+        std::lower_bound(m_entries.cbegin(), m_entries.cend(), key,
+                         [](const Entry &e, QStringView k) { return QStringView(e.first) < k; });
+    if (it != m_entries.cend() && it->first == key)
+        return &it->second;
+    return nullptr;
 }
 
 QString Labels::toString() const

@@ -19,6 +19,9 @@ public:
 
     void insert(const QString &key, const QString &value); // replaces an existing key
     std::optional<QString> value(QStringView key) const;
+    // The value without a copy (no reference count touched: cheap from many threads); null when
+    // the key is absent. Valid while the labels are unchanged.
+    const QString *find(QStringView key) const;
     bool contains(QStringView key) const { return value(key).has_value(); }
     bool isEmpty() const { return m_entries.isEmpty(); }
     qsizetype size() const { return m_entries.size(); }

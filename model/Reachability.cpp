@@ -1,11 +1,13 @@
 #include "Reachability.h"
 
 #include <QHash>
+#include <QSet>
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -66,6 +68,8 @@ public:
     {}
 
     qsizetype words() const { return m_words; }
+    // Adds zeroed rows at the end (or drops the last ones).
+    void resizeRows(qsizetype rows) { m_data.resize(size_t(rows * m_words), 0); }
     Word *row(qsizetype index) { return m_data.data() + index * m_words; }
     const Word *row(qsizetype index) const { return m_data.data() + index * m_words; }
 
@@ -286,8 +290,8 @@ struct Rule
 {
     bool everyPeer = false; // no from/to: every source or destination, pods and addresses
     std::vector<Peer> peers;
-    const QList<NetworkPolicyPort> *ports = nullptr;
-    std::vector<int> namedPortIds; // per port: the named port's id, or -1
+    QList<NetworkPolicyPort> ports; // shared with the policy (implicitly shared)
+    std::vector<int> namedPortIds;  // per port: the named port's id, or -1
 };
 
 struct PolicyInfo
@@ -343,11 +347,11 @@ enum class PortMatch
 
 PortMatch matchRulePorts(const Rule &rule, const PortClass &portClass)
 {
-    if (rule.ports->isEmpty())
+    if (rule.ports.isEmpty())
         return PortMatch::Every;
     const int port = portClass.representative();
     bool named = false;
-    for (const NetworkPolicyPort &rulePort : *rule.ports) {
+    for (const NetworkPolicyPort &rulePort : rule.ports) {
         if (rulePort.effectiveProtocol() != portClass.protocol)
             continue;
         if (rulePort.portNumber) {
@@ -441,6 +445,35 @@ struct Reachability::Data
     qsizetype distinctRows = 0;
     qsizetype distinctSelectors = 0;
     std::array<std::vector<QList<qsizetype>>, 2> selectedByPolicy; // [PolicyType][policy]
+    // What the build learnt (analysed policies, pod groups, selector matches), kept so that an
+    // edit of a few policies can start from it.
+    std::shared_ptr<const Builder> builder;
+    // Pods by workload, made on first use; shared with the Reachabilities derived from this one
+    // (their pods are the same).
+    struct WorkloadCache
+    {
+        std::once_flag once;
+        Workloads workloads;
+    };
+    std::shared_ptr<WorkloadCache> workloadCache = std::make_shared<WorkloadCache>();
+    // The pods' labels, named ports and first addresses in flat arrays, made on the first edit
+    // and shared with the derived reachabilities: regrouping after an edit reads these instead
+    // of chasing every pod's strings.
+    struct PodIndex
+    {
+        std::once_flag once;
+        QHash<QString, qint32> stringIds; // label keys and values
+        QStringList strings;
+        // Per label key (string id): (pod, value string id), ascending by pod.
+        std::unordered_map<qint32, std::vector<std::pair<qint32, qint32>>> labelsByKey;
+        // Per "protocol/name": (pod, number) of the first port of that name, ascending by pod.
+        QHash<QString, std::vector<std::pair<qint32, qint32>>> namedPorts;
+        // Per family slot: each pod's first address of that family, and whether it has one.
+        std::array<std::vector<AddressKey>, 2> firstAddress;
+        std::array<std::vector<char>, 2> hasAddress;
+    };
+    std::shared_ptr<PodIndex> podIndex = std::make_shared<PodIndex>();
+    const PodIndex &indexedPods() const;
 
     const Word *egressRow(qsizetype classIndex, qsizetype portClass) const
     {
@@ -501,19 +534,68 @@ struct Reachability::Data
     }
 };
 
+const Reachability::Data::PodIndex &Reachability::Data::indexedPods() const
+{
+    PodIndex &index = *podIndex;
+    std::call_once(index.once, [&] {
+        const auto intern = [&](const QString &text) {
+            const auto it = index.stringIds.constFind(text);
+            if (it != index.stringIds.constEnd())
+                return *it;
+            const qint32 id = qint32(index.strings.size());
+            index.stringIds.insert(text, id);
+            index.strings.append(text);
+            return id;
+        };
+        const QList<Pod> &pods = snapshot->pods;
+        for (int slot = 0; slot < 2; ++slot) {
+            index.firstAddress[size_t(slot)].resize(size_t(pods.size()));
+            index.hasAddress[size_t(slot)].resize(size_t(pods.size()));
+        }
+        QHash<QString, qint32> portSeen; // "protocol/name" → last pod that has it
+        for (qsizetype i = 0; i < pods.size(); ++i) {
+            const Pod &pod = pods.at(i);
+            for (const auto &[key, value] : pod.labels)
+                index.labelsByKey[intern(key)].push_back({qint32(i), intern(value)});
+            for (const Container &container : pod.containers) {
+                for (const ContainerPort &port : container.ports) {
+                    if (port.name.isEmpty())
+                        continue;
+                    const QString name = protocolName(port.protocol) + u'/' + port.name;
+                    auto &seen = portSeen[name];
+                    if (seen == qint32(i) + 1)
+                        continue; // the first port of a name counts, as Pod::namedPort() reads
+                    seen = qint32(i) + 1;
+                    index.namedPorts[name].push_back({qint32(i), port.containerPort});
+                }
+            }
+            for (const IpAddress &address : pod.podIps) {
+                if (address.isNull())
+                    continue;
+                const int slot = familySlot(address.family());
+                if (!index.hasAddress[size_t(slot)][size_t(i)]) {
+                    index.hasAddress[size_t(slot)][size_t(i)] = 1;
+                    index.firstAddress[size_t(slot)][size_t(i)] = keyOf(address);
+                }
+            }
+        }
+    });
+    return index;
+}
+
 // --- Building it -----------------------------------------------------------------------------
 
 class Reachability::Builder
 {
 public:
     Builder(const ClusterSnapshot &snapshot, Data &data)
-        : m_snapshot(snapshot)
-        , m_data(data)
+        : m_snapshot(&snapshot)
+        , m_data(&data)
     {}
 
     void run()
     {
-        m_data.snapshot = &m_snapshot;
+        m_data->snapshot = m_snapshot;
         collectNamespaces();
         analysePolicies();
         partitionAddresses();
@@ -527,6 +609,17 @@ public:
         buildProfiles();
         computeRows();
     }
+
+    // This builder's knowledge, re-aimed at `snapshot` (the same pods, other policies) and a
+    // new result.
+    Builder(const Builder &base, const ClusterSnapshot &snapshot, Data &data)
+        : Builder(base)
+    {
+        m_snapshot = &snapshot;
+        m_data = &data;
+    }
+
+    void runEdited(const ClusterSnapshot &baseSnapshot);
 
 private:
     // What a pod class shares apart from selector matches: the start of the refinement.
@@ -563,13 +656,17 @@ private:
     void collectNamespaces();
     int namespaceIndex(const QString &name);
     void analysePolicies();
+    PolicyInfo analysePolicy(const NetworkPolicy &policy);
     int internSelectorItem(SelectorItem item);
     void mentionLabels(const LabelSelector &selector);
     int internNamedPort(const QString &name, Protocol protocol);
     int internIpBlock(const IpBlock &block);
     void partitionAddresses();
     void groupPods();
+    void regroupPods(const std::vector<QString> &changedKeys, size_t namedPortsBefore,
+                     bool newAddresses);
     void evaluateSelectors();
+    void evaluateSelectors(qsizetype firstItem);
     void refineClasses();
     void buildClasses();
     void buildClassSets();
@@ -583,8 +680,8 @@ private:
                      std::vector<Word> &scratch) const;
     const Word *namedPortSet(int namedPortId, int number) const;
 
-    const ClusterSnapshot &m_snapshot;
-    Data &m_data;
+    const ClusterSnapshot *m_snapshot;
+    Data *m_data;
 
     QHash<QString, int> m_namespaceIndex;
     QStringList m_namespaceNames;
@@ -594,6 +691,9 @@ private:
     std::vector<SelectorItem> m_items;
     std::unordered_map<size_t, std::vector<int>> m_itemsByHash;
     QHash<QString, LabelKey> m_labelKeys;
+    std::vector<QString> m_labelKeyNames; // by LabelKey::id
+    // Keys that got an id or a new value since the last build: what an edit's regrouping reads.
+    QSet<QString> m_changedLabelKeys;
     std::vector<NamedPort> m_namedPorts;
     QHash<QString, int> m_namedPortIds;
     std::vector<IpBlockEntry> m_ipBlocks;
@@ -641,19 +741,19 @@ int Reachability::Builder::namespaceIndex(const QString &name)
 
 void Reachability::Builder::collectNamespaces()
 {
-    for (const Namespace &ns : m_snapshot.namespaces) {
+    for (const Namespace &ns : m_snapshot->namespaces) {
         const int index = namespaceIndex(ns.name);
         Labels labels = ns.labels;
         labels.insert(kMetadataNameLabel, ns.name);
         m_namespaceLabels[index] = std::move(labels);
     }
     const QString *previous = nullptr;
-    for (const Pod &pod : m_snapshot.pods) {
+    for (const Pod &pod : m_snapshot->pods) {
         if (!previous || pod.namespaceName != *previous)
             namespaceIndex(pod.namespaceName);
         previous = &pod.namespaceName;
     }
-    for (const NetworkPolicy &policy : m_snapshot.networkPolicies)
+    for (const NetworkPolicy &policy : m_snapshot->networkPolicies)
         namespaceIndex(policy.namespaceName);
 }
 
@@ -675,13 +775,18 @@ void Reachability::Builder::mentionLabels(const LabelSelector &selector)
 {
     const auto key = [&](const QString &name) -> LabelKey & {
         LabelKey &entry = m_labelKeys[name];
-        if (entry.id < 0)
+        if (entry.id < 0) {
             entry.id = int(m_labelKeys.size()) - 1;
+            m_labelKeyNames.push_back(name);
+            m_changedLabelKeys.insert(name);
+        }
         return entry;
     };
-    const auto value = [](LabelKey &entry, const QString &text) {
-        if (!entry.values.contains(text))
+    const auto value = [this](LabelKey &entry, const QString &text) {
+        if (!entry.values.contains(text)) {
             entry.values.insert(text, int(entry.values.size()));
+            m_changedLabelKeys.insert(m_labelKeyNames[size_t(entry.id)]);
+        }
     };
     for (const auto &[name, text] : selector.matchLabels)
         value(key(name), text);
@@ -724,8 +829,15 @@ int Reachability::Builder::internIpBlock(const IpBlock &block)
 
 void Reachability::Builder::analysePolicies()
 {
-    m_policies.reserve(size_t(m_snapshot.networkPolicies.size()));
-    for (const NetworkPolicy &policy : m_snapshot.networkPolicies) {
+    m_policies.reserve(size_t(m_snapshot->networkPolicies.size()));
+    for (const NetworkPolicy &policy : m_snapshot->networkPolicies)
+        m_policies.push_back(analysePolicy(policy));
+    m_data->distinctSelectors = qsizetype(m_items.size());
+}
+
+PolicyInfo Reachability::Builder::analysePolicy(const NetworkPolicy &policy)
+{
+    {
         PolicyInfo info;
         const int ownNamespace = namespaceIndex(policy.namespaceName);
         info.selectionItem = internSelectorItem(SelectorItem{ownNamespace, {}, policy.podSelector});
@@ -737,7 +849,7 @@ void Reachability::Builder::analysePolicies()
             for (const NetworkPolicyRule &source : ingress ? policy.ingress : policy.egress) {
                 Rule rule;
                 rule.everyPeer = source.peers.isEmpty();
-                rule.ports = &source.ports;
+                rule.ports = source.ports;
                 for (const NetworkPolicyPeer &peer : source.peers) {
                     // Validation keeps ipBlock apart from the selectors; like PolicyEngine, an
                     // ipBlock decides alone.
@@ -782,9 +894,8 @@ void Reachability::Builder::analysePolicies()
         info.ingressNamedPortIds.erase(
             std::unique(info.ingressNamedPortIds.begin(), info.ingressNamedPortIds.end()),
             info.ingressNamedPortIds.end());
-        m_policies.push_back(std::move(info));
+        return info;
     }
-    m_data.distinctSelectors = qsizetype(m_items.size());
 }
 
 // Every CIDR and except bounds elementary ranges ("atoms") of its family; atoms that the same
@@ -867,7 +978,7 @@ void Reachability::Builder::partitionAddresses()
 // names is as good as any other) cannot be told apart: one group, evaluated once.
 void Reachability::Builder::groupPods()
 {
-    const qsizetype podCount = m_snapshot.pods.size();
+    const qsizetype podCount = m_snapshot->pods.size();
     const auto addressClassOf = [&](const IpAddress &address) {
         const int slot = familySlot(address.family());
         const auto &starts = m_atomStarts[size_t(slot)];
@@ -903,7 +1014,7 @@ void Reachability::Builder::groupPods()
         const QString *previousNamespace = nullptr;
         int namespaceIndex = -1;
         for (qsizetype i = first; i < end; ++i) {
-            const Pod &pod = m_snapshot.pods[i];
+            const Pod &pod = m_snapshot->pods[i];
             if (!previousNamespace || pod.namespaceName != *previousNamespace)
                 namespaceIndex = m_namespaceIndex.value(pod.namespaceName);
             previousNamespace = &pod.namespaceName;
@@ -998,19 +1109,27 @@ void Reachability::Builder::groupPods()
 
 void Reachability::Builder::evaluateSelectors()
 {
-    const qsizetype groupCount = qsizetype(m_groups.size());
-    m_itemGroups = BitMatrix(qsizetype(m_items.size()), groupCount);
+    m_itemGroups = BitMatrix(qsizetype(m_items.size()), qsizetype(m_groups.size()));
+    evaluateSelectors(0);
+}
+
+// Fills the rows of the items from `firstItem` on; m_itemGroups has a row for every item.
+void Reachability::Builder::evaluateSelectors(qsizetype firstItem)
+{
+    // An edit may name a namespace without pods: it has no groups.
+    m_groupsByNamespace.resize(size_t(m_namespaceNames.size()));
     std::vector<int> namespacesWithPods;
     for (size_t ns = 0; ns < m_groupsByNamespace.size(); ++ns) {
         if (!m_groupsByNamespace[ns].empty())
             namespacesWithPods.push_back(int(ns));
     }
-    parallelFor(qsizetype(m_items.size()), 16, [&](qsizetype itemIndex, int) {
+    parallelFor(qsizetype(m_items.size()) - firstItem, 16, [&](qsizetype task, int) {
+        const qsizetype itemIndex = firstItem + task;
         const SelectorItem &item = m_items[size_t(itemIndex)];
         Word *row = m_itemGroups.row(itemIndex);
         const auto scan = [&](int ns) {
             for (const int g : m_groupsByNamespace[size_t(ns)]) {
-                const Pod &pod = m_snapshot.pods[m_groups[size_t(g)].representative];
+                const Pod &pod = m_snapshot->pods[m_groups[size_t(g)].representative];
                 if (!item.podSelector || item.podSelector->matches(pod.labels))
                     setBit(row, g);
             }
@@ -1046,8 +1165,23 @@ void Reachability::Builder::refineClasses()
     std::vector<int> hits(classSize.size(), 0);
     std::vector<int> matchedPart(classSize.size(), -1);
     std::vector<int> touched;
+    // Only the selectors of the current policies split classes; an edit may have left others.
+    std::vector<char> live(m_items.size(), 0);
+    for (const PolicyInfo &policy : m_policies) {
+        live[size_t(policy.selectionItem)] = 1;
+        for (const auto *rules : {&policy.ingress, &policy.egress}) {
+            for (const Rule &rule : *rules) {
+                for (const Peer &peer : rule.peers) {
+                    if (peer.kind == Peer::Kind::Selector)
+                        live[size_t(peer.index)] = 1;
+                }
+            }
+        }
+    }
     const qsizetype words = m_itemGroups.words();
     for (qsizetype item = 0; item < qsizetype(m_items.size()); ++item) {
+        if (!live[size_t(item)])
+            continue;
         const Word *row = m_itemGroups.row(item);
         touched.clear();
         forEachBit(row, words, [&](qsizetype g) {
@@ -1085,7 +1219,7 @@ void Reachability::Builder::buildClasses()
 {
     const size_t refined = m_baseOfClass.size();
     std::vector<qsizetype> firstPod(refined, -1);
-    for (qsizetype i = 0; i < m_snapshot.pods.size(); ++i) {
+    for (qsizetype i = 0; i < m_snapshot->pods.size(); ++i) {
         qsizetype &first = firstPod[size_t(m_classOfGroup[size_t(m_groupOfPod[size_t(i)])])];
         if (first < 0)
             first = i;
@@ -1110,11 +1244,11 @@ void Reachability::Builder::buildClasses()
     for (int &cls : m_classOfGroup)
         cls = renumbered[size_t(cls)];
 
-    QList<EndpointClass> &classes = m_data.classes;
+    QList<EndpointClass> &classes = m_data->classes;
     classes.resize(qsizetype(refined));
-    m_data.podClassCount = qsizetype(refined);
-    m_data.classOfPod.resize(size_t(m_snapshot.pods.size()));
-    m_data.namespaceOfClass.resize(refined);
+    m_data->podClassCount = qsizetype(refined);
+    m_data->classOfPod.resize(size_t(m_snapshot->pods.size()));
+    m_data->namespaceOfClass.resize(refined);
     std::vector<int> namespaceOrder(size_t(m_namespaceNames.size()), -1);
     for (size_t c = 0; c < refined; ++c) {
         const BaseFacts &facts = m_bases[size_t(m_baseOfClass[c])];
@@ -1125,16 +1259,16 @@ void Reachability::Builder::buildClasses()
         cls.family = facts.family;
         int &position = namespaceOrder[size_t(facts.namespaceIndex)];
         if (position < 0) {
-            position = int(m_data.namespaces.size());
-            m_data.namespaces.append(cls.namespaceName);
-            m_data.namespaceFirstClass.push_back(qsizetype(c));
+            position = int(m_data->namespaces.size());
+            m_data->namespaces.append(cls.namespaceName);
+            m_data->namespaceFirstClass.push_back(qsizetype(c));
         }
-        m_data.namespaceOfClass[c] = position;
+        m_data->namespaceOfClass[c] = position;
     }
-    m_data.namespaceFirstClass.push_back(qsizetype(refined));
-    for (qsizetype i = 0; i < m_snapshot.pods.size(); ++i) {
+    m_data->namespaceFirstClass.push_back(qsizetype(refined));
+    for (qsizetype i = 0; i < m_snapshot->pods.size(); ++i) {
         const int cls = m_classOfGroup[size_t(m_groupOfPod[size_t(i)])];
-        m_data.classOfPod[size_t(i)] = cls;
+        m_data->classOfPod[size_t(i)] = cls;
         classes[cls].pods.append(i);
     }
 
@@ -1149,7 +1283,7 @@ void Reachability::Builder::buildClasses()
             classes.append(cls);
         }
         const std::vector<AddressKey> &starts = m_atomStarts[size_t(slot)];
-        std::vector<qint32> &atomClass = m_data.atomClass[size_t(slot)];
+        std::vector<qint32> &atomClass = m_data->atomClass[size_t(slot)];
         for (size_t a = 0; a < starts.size(); ++a) {
             const qint32 global = qint32(first + m_atomLocalClass[size_t(slot)][a]);
             atomClass.push_back(global);
@@ -1164,15 +1298,15 @@ void Reachability::Builder::buildClasses()
             else
                 ranges.append(AddressRange{addressOf(family, starts[a]), lastAddress});
         }
-        m_data.atomStarts[size_t(slot)] = starts;
+        m_data->atomStarts[size_t(slot)] = starts;
     }
     m_classCount = classes.size();
-    m_data.rowWords = wordsFor(m_classCount);
+    m_data->rowWords = wordsFor(m_classCount);
 }
 
 void Reachability::Builder::buildClassSets()
 {
-    const qsizetype words = m_data.rowWords;
+    const qsizetype words = m_data->rowWords;
     m_everyClass.assign(size_t(words), 0);
     for (qsizetype c = 0; c < m_classCount; ++c)
         setBit(m_everyClass.data(), c);
@@ -1183,10 +1317,9 @@ void Reachability::Builder::buildClassSets()
         forEachBit(m_itemGroups.row(item), m_itemGroups.words(),
                    [&](qsizetype g) { setBit(row, m_classOfGroup[size_t(g)]); });
     });
-    m_itemGroups = BitMatrix(); // no longer needed
 
     m_blockClasses = BitMatrix(qsizetype(m_ipBlocks.size()) * kAddressChoices, m_classCount);
-    const qsizetype podClasses = m_data.podClassCount;
+    const qsizetype podClasses = m_data->podClassCount;
     for (size_t b = 0; b < m_ipBlocks.size(); ++b) {
         const int slot = m_ipBlocks[b].familySlot;
         const std::vector<char> &holds = m_blockHolds[b];
@@ -1275,23 +1408,23 @@ void Reachability::Builder::partitionPorts()
                 PortClass portClass;
                 portClass.protocol = protocol;
                 portClass.namedPortNumber = named;
-                classOfSignature.push_back(qint32(m_data.portClasses.size()));
-                m_data.portClasses.append(portClass);
+                classOfSignature.push_back(qint32(m_data->portClasses.size()));
+                m_data->portClasses.append(portClass);
             }
             const qint32 global = classOfSignature[size_t(index)];
-            QList<PortRange> &ranges = m_data.portClasses[global].ranges;
+            QList<PortRange> &ranges = m_data->portClasses[global].ranges;
             if (!ranges.isEmpty() && ranges.last().last + 1 == first)
                 ranges.last().last = last;
             else
                 ranges.append(PortRange{first, last});
-            m_data.portClassStarts[size_t(slot)].push_back({first, global});
+            m_data->portClassStarts[size_t(slot)].push_back({first, global});
         }
     }
 }
 
 void Reachability::Builder::buildNamedPortSets()
 {
-    for (qsizetype c = 0; c < m_data.podClassCount; ++c) {
+    for (qsizetype c = 0; c < m_data->podClassCount; ++c) {
         const BaseFacts &facts = m_bases[size_t(m_baseOfClass[size_t(c)])];
         for (size_t id = 0; id < m_namedPorts.size(); ++id) {
             const int number = facts.namedPortNumbers[id];
@@ -1300,7 +1433,7 @@ void Reachability::Builder::buildNamedPortSets()
             std::vector<Word> &set =
                 m_namedPortSets[(std::uint64_t(id) << 32) | std::uint32_t(number)];
             if (set.empty())
-                set.assign(size_t(m_data.rowWords), 0);
+                set.assign(size_t(m_data->rowWords), 0);
             setBit(set.data(), c);
         }
     }
@@ -1318,10 +1451,10 @@ const Word *Reachability::Builder::namedPortSet(int namedPortId, int number) con
 // per distinct combination, computed once.
 void Reachability::Builder::buildProfiles()
 {
-    const qsizetype podClasses = m_data.podClassCount;
+    const qsizetype podClasses = m_data->podClassCount;
     std::vector<std::vector<int>> egressPolicies(static_cast<size_t>(podClasses));
     std::vector<std::vector<int>> ingressPolicies(static_cast<size_t>(podClasses));
-    for (auto &perPolicy : m_data.selectedByPolicy)
+    for (auto &perPolicy : m_data->selectedByPolicy)
         perPolicy.resize(m_policies.size());
     for (size_t p = 0; p < m_policies.size(); ++p) {
         const PolicyInfo &policy = m_policies[p];
@@ -1329,11 +1462,11 @@ void Reachability::Builder::buildProfiles()
                    [&](qsizetype c) {
                        if (policy.affectsIngress) {
                            ingressPolicies[size_t(c)].push_back(int(p));
-                           m_data.selectedByPolicy[size_t(PolicyType::Ingress)][p].append(c);
+                           m_data->selectedByPolicy[size_t(PolicyType::Ingress)][p].append(c);
                        }
                        if (policy.affectsEgress) {
                            egressPolicies[size_t(c)].push_back(int(p));
-                           m_data.selectedByPolicy[size_t(PolicyType::Egress)][p].append(c);
+                           m_data->selectedByPolicy[size_t(PolicyType::Egress)][p].append(c);
                        }
                    });
     }
@@ -1341,8 +1474,8 @@ void Reachability::Builder::buildProfiles()
     IntVectorMap egressIds;
     IntVectorMap ingressIds;
     std::vector<int> key;
-    m_data.egressProfileOfClass.assign(size_t(m_classCount), -1);
-    m_data.ingressProfileOfClass.assign(size_t(m_classCount), -1);
+    m_data->egressProfileOfClass.assign(size_t(m_classCount), -1);
+    m_data->ingressProfileOfClass.assign(size_t(m_classCount), -1);
     std::vector<int> namedIds;
     for (qsizetype c = 0; c < podClasses; ++c) {
         const BaseFacts &facts = m_bases[size_t(m_baseOfClass[size_t(c)])];
@@ -1356,7 +1489,7 @@ void Reachability::Builder::buildProfiles()
             const int id = internVector(egressIds, key);
             if (id == int(m_egressProfiles.size()))
                 m_egressProfiles.push_back(Profile{policies, choice, c});
-            m_data.egressProfileOfClass[size_t(c)] = id;
+            m_data->egressProfileOfClass[size_t(c)] = id;
         }
         if (const std::vector<int> &policies = ingressPolicies[size_t(c)]; !policies.empty()) {
             namedIds.clear();
@@ -1373,18 +1506,18 @@ void Reachability::Builder::buildProfiles()
             const int id = internVector(ingressIds, key);
             if (id == int(m_ingressProfiles.size()))
                 m_ingressProfiles.push_back(Profile{policies, FirstIpv4, c});
-            m_data.ingressProfileOfClass[size_t(c)] = id;
+            m_data->ingressProfileOfClass[size_t(c)] = id;
         }
     }
-    m_data.egressProfileCount = qsizetype(m_egressProfiles.size());
-    m_data.ingressProfileCount = qsizetype(m_ingressProfiles.size());
+    m_data->egressProfileCount = qsizetype(m_egressProfiles.size());
+    m_data->ingressProfileCount = qsizetype(m_ingressProfiles.size());
 }
 
 void Reachability::Builder::egressRows(const Profile &profile, qsizetype profileIndex,
                                        RowStore &store, std::vector<Word> &scratch) const
 {
-    const qsizetype words = m_data.rowWords;
-    const qsizetype portClasses = m_data.portClasses.size();
+    const qsizetype words = m_data->rowWords;
+    const qsizetype portClasses = m_data->portClasses.size();
     std::vector<const Rule *> rules;
     for (const int p : profile.policies) {
         for (const Rule &rule : m_policies[size_t(p)].egress)
@@ -1414,7 +1547,7 @@ void Reachability::Builder::egressRows(const Profile &profile, qsizetype profile
         }
     }
     for (qsizetype k = 0; k < portClasses; ++k) {
-        const PortClass &portClass = m_data.portClasses[k];
+        const PortClass &portClass = m_data->portClasses[k];
         std::fill(row, row + words, 0);
         for (size_t r = 0; r < rules.size(); ++r) {
             const Rule &rule = *rules[r];
@@ -1428,9 +1561,9 @@ void Reachability::Builder::egressRows(const Profile &profile, qsizetype profile
                 break;
             case PortMatch::Named:
                 // A named port in an egress rule is the destination pod's port of that name.
-                for (qsizetype i = 0; i < rule.ports->size(); ++i) {
+                for (qsizetype i = 0; i < rule.ports.size(); ++i) {
                     const int id = rule.namedPortIds[size_t(i)];
-                    if (id < 0 || rule.ports->at(i).effectiveProtocol() != portClass.protocol)
+                    if (id < 0 || rule.ports.at(i).effectiveProtocol() != portClass.protocol)
                         continue;
                     if (const Word *pods = namedPortSet(id, portClass.representative())) {
                         for (qsizetype w = 0; w < words; ++w)
@@ -1440,15 +1573,15 @@ void Reachability::Builder::egressRows(const Profile &profile, qsizetype profile
                 break;
             }
         }
-        m_data.egressRows[size_t(profileIndex * portClasses + k)] = store.intern(row);
+        m_data->egressRows[size_t(profileIndex * portClasses + k)] = store.intern(row);
     }
 }
 
 void Reachability::Builder::ingressRows(const Profile &profile, qsizetype profileIndex,
                                         RowStore &store, std::vector<Word> &scratch) const
 {
-    const qsizetype words = m_data.rowWords;
-    const qsizetype portClasses = m_data.portClasses.size();
+    const qsizetype words = m_data->rowWords;
+    const qsizetype portClasses = m_data->portClasses.size();
     const BaseFacts &facts = m_bases[size_t(m_baseOfClass[size_t(profile.representative)])];
     std::vector<const Rule *> rules;
     for (const int p : profile.policies) {
@@ -1477,7 +1610,7 @@ void Reachability::Builder::ingressRows(const Profile &profile, qsizetype profil
         }
     }
     for (qsizetype k = 0; k < portClasses; ++k) {
-        const PortClass &portClass = m_data.portClasses[k];
+        const PortClass &portClass = m_data->portClasses[k];
         std::fill(row, row + words, 0);
         for (size_t r = 0; r < rules.size(); ++r) {
             const Rule &rule = *rules[r];
@@ -1489,10 +1622,10 @@ void Reachability::Builder::ingressRows(const Profile &profile, qsizetype profil
                 admits = true;
                 break;
             case PortMatch::Named:
-                for (qsizetype i = 0; i < rule.ports->size() && !admits; ++i) {
+                for (qsizetype i = 0; i < rule.ports.size() && !admits; ++i) {
                     const int id = rule.namedPortIds[size_t(i)];
                     admits = id >= 0 &&
-                             rule.ports->at(i).effectiveProtocol() == portClass.protocol &&
+                             rule.ports.at(i).effectiveProtocol() == portClass.protocol &&
                              facts.namedPortNumbers[size_t(id)] == portClass.representative();
                 }
                 break;
@@ -1503,23 +1636,23 @@ void Reachability::Builder::ingressRows(const Profile &profile, qsizetype profil
             for (qsizetype w = 0; w < words; ++w)
                 row[w] |= sources[w];
         }
-        m_data.ingressRows[size_t(profileIndex * portClasses + k)] = store.intern(row);
+        m_data->ingressRows[size_t(profileIndex * portClasses + k)] = store.intern(row);
     }
 }
 
 void Reachability::Builder::computeRows()
 {
-    const qsizetype portClasses = m_data.portClasses.size();
+    const qsizetype portClasses = m_data->portClasses.size();
     const qsizetype egressCount = qsizetype(m_egressProfiles.size());
     const qsizetype ingressCount = qsizetype(m_ingressProfiles.size());
-    m_data.egressRows.resize(size_t(egressCount * portClasses));
-    m_data.ingressRows.resize(size_t(ingressCount * portClasses));
+    m_data->egressRows.resize(size_t(egressCount * portClasses));
+    m_data->ingressRows.resize(size_t(ingressCount * portClasses));
 
     const int workers = workerCount();
     std::vector<RowStore> stores;
     stores.reserve(size_t(workers));
     for (int w = 0; w < workers; ++w)
-        stores.emplace_back(m_data.rowWords);
+        stores.emplace_back(m_data->rowWords);
     std::vector<std::vector<Word>> scratch(static_cast<size_t>(workers));
     parallelFor(egressCount + ingressCount, 4, [&](qsizetype task, int worker) {
         RowStore &store = stores[size_t(worker)];
@@ -1530,10 +1663,205 @@ void Reachability::Builder::computeRows()
                         scratch[size_t(worker)]);
     });
     for (RowStore &store : stores) {
-        m_data.distinctRows += store.rowCount();
+        m_data->distinctRows += store.rowCount();
         for (auto &chunk : store.takeChunks())
-            m_data.rowStorage.push_back(std::move(chunk));
+            m_data->rowStorage.push_back(std::move(chunk));
     }
+}
+
+// --- Deriving it after an edit -------------------------------------------------------------
+
+// After an edit that mentions new label keys or values, new named ports or new ipBlocks: the old
+// groups split by what the new ones read of each pod (the value ids of the keys that changed,
+// the numbers of the new named ports, the address classes of the new partition). Work per pod is
+// a few lookups, not a full projection; the old groups' facts carry over.
+void Reachability::Builder::regroupPods(const std::vector<QString> &changedKeys,
+                                        size_t namedPortsBefore, bool newAddresses)
+{
+    const qsizetype podCount = m_snapshot->pods.size();
+    const size_t newNamedPorts = m_namedPorts.size() - namedPortsBefore;
+    const size_t length = changedKeys.size() + newNamedPorts + (newAddresses ? 2 : 0);
+    const Data::PodIndex &index = m_data->indexedPods();
+    // Column by column: a default for every pod, then the pods the index lists.
+    std::vector<int> signatures(size_t(podCount) * length);
+    size_t column = 0;
+    const auto fill = [&](int value) {
+        for (qsizetype pod = 0; pod < podCount; ++pod)
+            signatures[size_t(pod) * length + column] = value;
+    };
+    for (const QString &name : changedKeys) {
+        const LabelKey &key = *m_labelKeys.constFind(name);
+        fill(-2); // the pod has no such label
+        const auto postings = index.labelsByKey.find(index.stringIds.value(name, -1));
+        if (postings != index.labelsByKey.end()) {
+            std::unordered_map<qint32, int> valueIds; // string id → the key's value id
+            for (const auto &[pod, text] : postings->second) {
+                auto it = valueIds.find(text);
+                if (it == valueIds.end())
+                    it = valueIds.emplace(text, key.values.value(index.strings.at(text), -1)).first;
+                signatures[size_t(pod) * length + column] = it->second;
+            }
+        }
+        ++column;
+    }
+    for (size_t id = namedPortsBefore; id < m_namedPorts.size(); ++id) {
+        fill(0); // no port of that name
+        const auto postings = index.namedPorts.constFind(protocolName(m_namedPorts[id].protocol) +
+                                                         u'/' + m_namedPorts[id].name);
+        if (postings != index.namedPorts.constEnd()) {
+            for (const auto &[pod, number] : *postings)
+                signatures[size_t(pod) * length + column] = number;
+        }
+        ++column;
+    }
+    if (newAddresses) {
+        for (int slot = 0; slot < 2; ++slot) {
+            const auto &starts = m_atomStarts[size_t(slot)];
+            const auto &localClass = m_atomLocalClass[size_t(slot)];
+            for (qsizetype pod = 0; pod < podCount; ++pod) {
+                int cls = -1;
+                if (index.hasAddress[size_t(slot)][size_t(pod)]) {
+                    const auto it = std::upper_bound(starts.begin(), starts.end(),
+                                                     index.firstAddress[size_t(slot)][size_t(pod)]);
+                    cls = localClass[size_t(std::distance(starts.begin(), it) - 1)];
+                }
+                signatures[size_t(pod) * length + column] = cls;
+            }
+            ++column;
+        }
+    }
+
+    const std::vector<BaseFacts> oldBases = std::move(m_bases);
+    const std::vector<PodGroup> oldGroups = std::move(m_groups);
+    m_bases.clear();
+    m_groups.clear();
+    m_groupsByNamespace.assign(size_t(m_namespaceNames.size()), {});
+    IntVectorMap baseIds;
+    IntVectorMap groupIds;
+    std::vector<int> key;
+    std::vector<int> baseKey;
+    int previousGroup = -1;
+    for (qsizetype pod = 0; pod < podCount; ++pod) {
+        const int *signature = signatures.data() + size_t(pod) * length;
+        const int oldGroup = m_groupOfPod[size_t(pod)];
+        // Neighbours with the same key (one workload) skip the hash lookup.
+        if (previousGroup >= 0 && key[0] == oldGroup &&
+            std::equal(key.begin() + 1, key.end(), signature)) {
+            m_groupOfPod[size_t(pod)] = previousGroup;
+            continue;
+        }
+        key.assign(1, oldGroup);
+        key.insert(key.end(), signature, signature + length);
+        const auto [it, inserted] = groupIds.try_emplace(key, int(m_groups.size()));
+        if (inserted) {
+            BaseFacts facts = oldBases[size_t(oldGroups[size_t(oldGroup)].base)];
+            const int *extra = signature + changedKeys.size();
+            facts.namedPortNumbers.insert(facts.namedPortNumbers.end(), extra,
+                                          extra + newNamedPorts);
+            if (newAddresses)
+                facts.addressClass = {extra[newNamedPorts], extra[newNamedPorts + 1]};
+            baseKey.assign({facts.namespaceIndex, int(facts.hostNetwork), int(facts.family),
+                            facts.addressClass[0], facts.addressClass[1]});
+            baseKey.insert(baseKey.end(), facts.namedPortNumbers.begin(),
+                           facts.namedPortNumbers.end());
+            const int base = internVector(baseIds, baseKey);
+            if (base == int(m_bases.size()))
+                m_bases.push_back(std::move(facts));
+            m_groupsByNamespace[size_t(m_bases[size_t(base)].namespaceIndex)].push_back(
+                int(m_groups.size()));
+            m_groups.push_back(PodGroup{pod, base});
+        }
+        previousGroup = it->second;
+        m_groupOfPod[size_t(pod)] = previousGroup;
+    }
+}
+
+// The policies of `snapshot` whose analysis is reused from `baseSnapshot` are those with the same
+// namespace/name and the same effect (selectors, types, rules); the others are analysed anew,
+// extending the interned selectors, labels, named ports and ipBlocks (nothing is removed: a
+// selector only the old version used no longer refines the classes, see refineClasses()).
+// New labels, named ports or ipBlocks can tell pods apart that the old groups merged: then the
+// pods are grouped again, and the old selectors' matches carry over from each new group's old
+// group (new groups only split old ones). Only the new selectors are evaluated on pods. The
+// classes, port classes, profiles and rows are then rebuilt from those: work per class and
+// profile, not per policy analysed or selector evaluated.
+void Reachability::Builder::runEdited(const ClusterSnapshot &baseSnapshot)
+{
+    m_data->snapshot = m_snapshot;
+    QHash<QString, qsizetype> baseByName;
+    QSet<QString> repeated;
+    for (qsizetype i = 0; i < baseSnapshot.networkPolicies.size(); ++i) {
+        const QString name = baseSnapshot.networkPolicies.at(i).qualifiedName();
+        if (baseByName.contains(name))
+            repeated.insert(name);
+        baseByName.insert(name, i);
+    }
+    const std::vector<PolicyInfo> basePolicies = std::move(m_policies);
+    m_policies.clear();
+    m_policies.reserve(size_t(m_snapshot->networkPolicies.size()));
+    const qsizetype itemsBefore = qsizetype(m_items.size());
+    m_changedLabelKeys.clear();
+    const size_t namedPortsBefore = m_namedPorts.size();
+    const size_t ipBlocksBefore = m_ipBlocks.size();
+    for (const NetworkPolicy &policy : m_snapshot->networkPolicies) {
+        namespaceIndex(policy.namespaceName);
+        const QString name = policy.qualifiedName();
+        const auto base = baseByName.constFind(name);
+        if (base != baseByName.constEnd() && !repeated.contains(name) &&
+            sameNetworkPolicyEffect(baseSnapshot.networkPolicies.at(*base), policy)) {
+            m_policies.push_back(basePolicies[size_t(*base)]);
+        } else {
+            m_policies.push_back(analysePolicy(policy));
+        }
+    }
+    m_data->distinctSelectors = qsizetype(m_items.size());
+
+    const bool newAddresses = m_ipBlocks.size() != ipBlocksBefore;
+    if (newAddresses) {
+        for (int slot = 0; slot < 2; ++slot) {
+            m_atomStarts[size_t(slot)].clear();
+            m_atomLocalClass[size_t(slot)].clear();
+            m_addressClassCount[size_t(slot)] = 0;
+        }
+        m_blockHolds.clear();
+        partitionAddresses();
+    }
+    if (newAddresses || !m_changedLabelKeys.isEmpty() || m_namedPorts.size() != namedPortsBefore) {
+        std::vector<QString> changedKeys(m_changedLabelKeys.begin(), m_changedLabelKeys.end());
+        std::sort(changedKeys.begin(), changedKeys.end());
+        const std::vector<int> oldGroupOfPod = m_groupOfPod;
+        const BitMatrix oldItemGroups = std::move(m_itemGroups);
+        regroupPods(changedKeys, namedPortsBefore, newAddresses);
+        const qsizetype groupCount = qsizetype(m_groups.size());
+        std::vector<int> parent(static_cast<size_t>(groupCount));
+        for (qsizetype g = 0; g < groupCount; ++g)
+            parent[size_t(g)] = oldGroupOfPod[size_t(m_groups[size_t(g)].representative)];
+        m_itemGroups = BitMatrix(qsizetype(m_items.size()), groupCount);
+        parallelFor(itemsBefore, 64, [&](qsizetype item, int) {
+            const Word *old = oldItemGroups.row(item);
+            Word *row = m_itemGroups.row(item);
+            for (qsizetype g = 0; g < groupCount; ++g) {
+                if (testBit(old, parent[size_t(g)]))
+                    setBit(row, g);
+            }
+        });
+    } else {
+        m_itemGroups.resizeRows(qsizetype(m_items.size()));
+    }
+    evaluateSelectors(itemsBefore);
+
+    m_classOfGroup.clear();
+    m_baseOfClass.clear();
+    m_namedPortSets.clear();
+    m_egressProfiles.clear();
+    m_ingressProfiles.clear();
+    refineClasses();
+    buildClasses();
+    buildClassSets();
+    partitionPorts();
+    buildNamedPortSets();
+    buildProfiles();
+    computeRows();
 }
 
 // --- Public API ------------------------------------------------------------------------------
@@ -1584,8 +1912,69 @@ Reachability::Reachability()
 Reachability::Reachability(const ClusterSnapshot &snapshot)
 {
     auto data = std::make_shared<Data>();
-    Builder(snapshot, *data).run();
+    auto builder = std::make_shared<Builder>(snapshot, *data);
+    builder->run();
+    data->builder = std::move(builder);
     d = std::move(data);
+}
+
+Reachability Reachability::withEditedPolicies(const ClusterSnapshot &edited) const
+{
+    Q_ASSERT(edited.pods.size() == d->snapshot->pods.size());
+    auto data = std::make_shared<Data>();
+    data->workloadCache = d->workloadCache;
+    data->podIndex = d->podIndex;
+    auto builder = std::make_shared<Builder>(*d->builder, edited, *data);
+    builder->runEdited(*d->snapshot);
+    data->builder = std::move(builder);
+    Reachability result;
+    result.d = std::move(data);
+    return result;
+}
+
+void Reachability::prepareEdits() const
+{
+    workloads();
+    d->indexedPods();
+}
+
+const Reachability::Workloads &Reachability::workloads() const
+{
+    Data::WorkloadCache &cache = *d->workloadCache;
+    std::call_once(cache.once, [&] {
+        QHash<QString, qint32> ids;
+        const QList<Pod> &pods = d->snapshot->pods;
+        cache.workloads.ofPod.resize(size_t(pods.size()));
+        const Pod *previous = nullptr;
+        qint32 previousId = -1;
+        for (qsizetype i = 0; i < pods.size(); ++i) {
+            const Pod &pod = pods.at(i);
+            // Pods of one workload are usually neighbours: skip the string work for them.
+            if (previous && pod.owner && previous->owner && pod.owner->kind != u"ReplicaSet" &&
+                pod.owner->kind == previous->owner->kind &&
+                pod.owner->name == previous->owner->name &&
+                pod.namespaceName == previous->namespaceName) {
+                cache.workloads.ofPod[size_t(i)] = previousId;
+                previous = &pod;
+                continue;
+            }
+            const QString name = pod.namespaceName + u'/' + workloadOf(pod);
+            auto it = ids.constFind(name);
+            if (it == ids.constEnd()) {
+                it = ids.insert(name, qint32(cache.workloads.names.size()));
+                cache.workloads.names.append(workloadOf(pod));
+            }
+            cache.workloads.ofPod[size_t(i)] = *it;
+            previous = &pod;
+            previousId = *it;
+        }
+    });
+    return cache.workloads;
+}
+
+const ClusterSnapshot &Reachability::snapshot() const
+{
+    return *d->snapshot;
 }
 
 qsizetype Reachability::classCount() const
@@ -1801,19 +2190,19 @@ QList<PairCount> Reachability::workloadSummary(qsizetype portClass, const QStrin
     if (from < 0 || to < 0 || portClass < 0 || portClass >= data.portClasses.size())
         return {};
     // Each class's pods counted per workload (a class may hold pods of several workloads).
-    using Workloads = std::map<QString, qint64>;
+    using WorkloadCounts = std::map<QString, qint64>;
     const auto workloadsOf = [&](qsizetype ns) {
-        std::vector<Workloads> perClass;
+        std::vector<WorkloadCounts> perClass;
         for (qsizetype c = data.namespaceFirstClass[size_t(ns)];
              c < data.namespaceFirstClass[size_t(ns) + 1]; ++c) {
-            Workloads &counts = perClass.emplace_back();
+            WorkloadCounts &counts = perClass.emplace_back();
             for (const qsizetype pod : data.classes[c].pods)
                 ++counts[workloadOf(data.snapshot->pods[pod])];
         }
         return perClass;
     };
-    const std::vector<Workloads> sources = workloadsOf(from);
-    const std::vector<Workloads> destinations = from == to ? sources : workloadsOf(to);
+    const std::vector<WorkloadCounts> sources = workloadsOf(from);
+    const std::vector<WorkloadCounts> destinations = from == to ? sources : workloadsOf(to);
     std::map<std::pair<QString, QString>, PairCount> pairs;
     for (size_t s = 0; s < sources.size(); ++s) {
         for (size_t t = 0; t < destinations.size(); ++t) {

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 #include <memory>
+#include <vector>
 
 namespace cartograph {
 
@@ -109,15 +110,11 @@ struct PortClassSummary
 // profile, and identical rows are stored once. allowed(src, dst) = egress[src][dst] AND
 // ingress[dst][src]; a class that no policy isolates has no row (everything admitted).
 //
-// Incremental edits (for what-if; not implemented here). A single-policy edit touches:
-//  - the classes: the edited policy's selectors only split classes (refinement is monotone);
-//    a deletion may leave classes finer than needed, which stays exact;
-//  - the port classes: its ports may split some, the same way (a split port class's rows are
-//    copied to both halves);
-//  - the rows of the profiles that contain the policy (classesSelectedBy() before and after
-//    the edit), recomputed from their remaining policies; every other row keeps its bits, with
-//    a split class's column copied to its new halves. The namespace summaries change only by
-//    the recomputed rows' differences.
+// Edits (what-if). withEditedPolicies() derives the reachability of the same pods under other
+// policies from what this build learnt: unchanged policies keep their analysis, pods keep their
+// groups and selectors their matches unless the edit mentions labels, named ports or ipBlocks no
+// policy mentioned before (then pods are regrouped and the old matches carried over); only the
+// edited policies' selectors are evaluated. What is rebuilt is per class and profile.
 //
 // Built once per snapshot (which must outlive it). A cheap, immutable value: copies share the
 // data, and every const member is thread safe.
@@ -126,6 +123,19 @@ class Reachability
 public:
     Reachability();
     explicit Reachability(const ClusterSnapshot &snapshot);
+
+    // The reachability of `edited`: this snapshot with NetworkPolicies added, replaced or
+    // deleted, and everything else (namespaces, pods and their order) the same. Equal to
+    // Reachability(edited) in every verdict; its classes may be finer. Both snapshots must
+    // outlive the call; `edited` must outlive the result.
+    Reachability withEditedPolicies(const ClusterSnapshot &edited) const;
+    // Makes the per-snapshot indexes that edits and what-ifs use (workloads(), the pods' labels,
+    // named ports and addresses in flat arrays) now, rather than on the first edit: a sandbox
+    // calls it off the GUI thread when it opens. Thread safe; shared with derived reachabilities.
+    void prepareEdits() const;
+
+    // The snapshot this was built for.
+    const ClusterSnapshot &snapshot() const;
 
     // Classes: pod classes first, [0, podClassCount()), ordered by namespace; then the address
     // classes, IPv4 then IPv6, each family covering all its addresses.
@@ -170,6 +180,14 @@ public:
     // "Deployment/web" (a ReplicaSet owner with the pod-template-hash suffix), "StatefulSet/db",
     // "Pod/debug" for a pod without controller.
     static QString workloadOf(const Pod &pod);
+    // Every pod's workload as an id (pods of one namespace and workload share it) and the ids'
+    // workloadOf() names. Made on first use, thread safe, shared with derived reachabilities.
+    struct Workloads
+    {
+        std::vector<qint32> ofPod;
+        QStringList names;
+    };
+    const Workloads &workloads() const;
 
     struct Statistics
     {

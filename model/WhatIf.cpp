@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace cartograph {
 
@@ -76,50 +77,6 @@ QList<PortGroup> jointPortClasses(const Reachability &before, const Reachability
     return groups;
 }
 
-bool samePort(const NetworkPolicyPort &a, const NetworkPolicyPort &b)
-{
-    return a.protocol == b.protocol && a.portNumber == b.portNumber && a.portName == b.portName &&
-           a.endPort == b.endPort;
-}
-
-bool samePeer(const NetworkPolicyPeer &a, const NetworkPolicyPeer &b)
-{
-    if (a.podSelector != b.podSelector || a.namespaceSelector != b.namespaceSelector ||
-        a.ipBlock.has_value() != b.ipBlock.has_value())
-        return false;
-    return !a.ipBlock ||
-           (a.ipBlock->cidr == b.ipBlock->cidr && a.ipBlock->except == b.ipBlock->except);
-}
-
-bool sameRules(const QList<NetworkPolicyRule> &a, const QList<NetworkPolicyRule> &b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (qsizetype r = 0; r < a.size(); ++r) {
-        const NetworkPolicyRule &x = a.at(r);
-        const NetworkPolicyRule &y = b.at(r);
-        if (x.peers.size() != y.peers.size() || x.ports.size() != y.ports.size())
-            return false;
-        for (qsizetype i = 0; i < x.peers.size(); ++i) {
-            if (!samePeer(x.peers.at(i), y.peers.at(i)))
-                return false;
-        }
-        for (qsizetype i = 0; i < x.ports.size(); ++i) {
-            if (!samePort(x.ports.at(i), y.ports.at(i)))
-                return false;
-        }
-    }
-    return true;
-}
-
-// Everything a verdict reads of a policy (its labels and rule order aside from that, no).
-bool samePolicy(const NetworkPolicy &a, const NetworkPolicy &b)
-{
-    return a.namespaceName == b.namespaceName && a.podSelector == b.podSelector &&
-           a.policyTypes == b.policyTypes && sameRules(a.ingress, b.ingress) &&
-           sameRules(a.egress, b.egress);
-}
-
 // The policies (indices into each side's list) that the edit added, replaced or deleted, by
 // namespace/name. Nothing when names repeat on a side: then every pair is compared.
 bool editedPolicies(const ClusterSnapshot &before, const ClusterSnapshot &after,
@@ -141,7 +98,8 @@ bool editedPolicies(const ClusterSnapshot &before, const ClusterSnapshot &after,
         const auto other = afterByName.constFind(it.key());
         if (other == afterByName.cend()) {
             editedBefore->append(*it);
-        } else if (!samePolicy(before.networkPolicies.at(*it), after.networkPolicies.at(*other))) {
+        } else if (!sameNetworkPolicyEffect(before.networkPolicies.at(*it),
+                                            after.networkPolicies.at(*other))) {
             editedBefore->append(*it);
             editedAfter->append(*other);
         }
@@ -158,35 +116,50 @@ bool editedPolicies(const ClusterSnapshot &before, const ClusterSnapshot &after,
 WhatIfResult computeWhatIf(const ClusterSnapshot &before, const ClusterSnapshot &after,
                            const WhatIfOptions &options)
 {
+    if (before.pods.size() != after.pods.size()) {
+        Q_ASSERT(false);
+        return {}; // not a policy edit: the pods must be the same on both sides
+    }
+    return computeWhatIf(Reachability(before), after, options);
+}
+
+WhatIfResult computeWhatIf(const Reachability &reachBefore, const ClusterSnapshot &after,
+                           const WhatIfOptions &options)
+{
     WhatIfResult result;
+    const ClusterSnapshot &before = reachBefore.snapshot();
     Q_ASSERT(before.pods.size() == after.pods.size());
     if (before.pods.size() != after.pods.size())
         return result; // not a policy edit: the pods must be the same on both sides
-    const Reachability reachBefore(before);
-    const Reachability reachAfter(after);
+    const Reachability reachAfter = reachBefore.withEditedPolicies(after);
 
     QList<PodGroup> groups;
     {
-        QHash<QString, quint64> workloadIds;
-        QHash<quint64, qsizetype> byKey;
+        const Reachability::Workloads &workloads = reachBefore.workloads();
+        std::unordered_map<quint64, qsizetype> byKey;
         const quint64 classes =
             quint64(std::max(reachBefore.classCount(), reachAfter.classCount()));
+        const quint64 workloadCount = quint64(workloads.names.size());
+        quint64 previousKey = ~quint64(0);
+        qsizetype previousGroup = -1;
         for (qsizetype pod = 0; pod < before.pods.size(); ++pod) {
-            const qsizetype b = reachBefore.classOfPod(pod);
-            const qsizetype a = reachAfter.classOfPod(pod);
-            const QString workload = Reachability::workloadOf(before.pods.at(pod));
-            auto id = workloadIds.find(workload);
-            if (id == workloadIds.end())
-                id = workloadIds.insert(workload, quint64(workloadIds.size()));
-            const quint64 workloadId = *id;
-            const quint64 key =
-                (quint64(b) * classes + quint64(a)) * quint64(before.pods.size()) + workloadId;
-            auto it = byKey.find(key);
-            if (it == byKey.end()) {
-                it = byKey.insert(key, groups.size());
-                groups.append(PodGroup{b, a, before.pods.at(pod).namespaceName, workload, {}});
+            const quint64 b = quint64(reachBefore.classOfPod(pod));
+            const quint64 a = quint64(reachAfter.classOfPod(pod));
+            const quint64 workload = quint64(workloads.ofPod[size_t(pod)]);
+            const quint64 key = (b * classes + a) * workloadCount + workload;
+            if (key != previousKey) {
+                const auto [it, inserted] = byKey.try_emplace(key, groups.size());
+                if (inserted) {
+                    groups.append(PodGroup{qsizetype(b),
+                                           qsizetype(a),
+                                           before.pods.at(pod).namespaceName,
+                                           workloads.names.at(qsizetype(workload)),
+                                           {}});
+                }
+                previousKey = key;
+                previousGroup = it->second;
             }
-            groups[*it].pods.append(pod);
+            groups[previousGroup].pods.append(pod);
         }
     }
 

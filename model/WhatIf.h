@@ -90,15 +90,20 @@ struct WhatIfResult
 // replaced or deleted; pods, namespaces and everything else must be the same (same indices;
 // with a different pod count the result is empty).
 //
-// Computed from a Reachability of each side, both built in full (the Reachability itself is not
-// updated incrementally). Pods are grouped by (class before, class after, workload), ports by
-// (port class before, port class after), and pairs of groups are compared once per port group,
-// never pod × pod. The comparison is restricted to what the edit can change: the policies that
-// differ by namespace/name (added, deleted, or with different selectors, rules or types) select
-// some classes for egress and ingress (Reachability::classesSelectedBy(), old and new version);
-// only pairs whose source is such an egress class or whose destination such an ingress class
-// are compared. When policy names repeat on a side, every pair is compared.
+// Computed from a Reachability of `before` and one of `after` derived from it. Pods are grouped by
+// (class before, class after, workload), ports by (port class before, port class after), and pairs
+// of groups are compared once per port group, never pod × pod. The comparison is restricted to what
+// the edit can change: the policies that differ by namespace/name (added, deleted, or with
+// different selectors, rules or types) select some classes for egress and ingress
+// (Reachability::classesSelectedBy(), old and new version); only pairs whose source is such an
+// egress class or whose destination such an ingress class are compared. When policy names repeat on
+// a side, every pair is compared.
 WhatIfResult computeWhatIf(const ClusterSnapshot &before, const ClusterSnapshot &after,
+                           const WhatIfOptions &options = {});
+// The same from a Reachability of `before` that is already built (a what-if sandbox keeps it
+// while the user edits): `after`'s side is derived from it (Reachability::withEditedPolicies()),
+// so the cost is that of the edit, not of the cluster's policies.
+WhatIfResult computeWhatIf(const Reachability &before, const ClusterSnapshot &after,
                            const WhatIfOptions &options = {});
 
 // The verdict of every observed flow before and after (PolicyEngine::check(), addresses resolved

@@ -24,39 +24,6 @@ using namespace cartograph::testing;
 
 namespace {
 
-// A random single-policy edit of `before`: add a new policy, replace one (same namespace/name,
-// new content), or delete one.
-ClusterSnapshot randomEdit(ClusterGenerator &generator, const ClusterSnapshot &before,
-                           QString *description)
-{
-    ClusterSnapshot after = before;
-    QStringList namespaces;
-    for (const Pod &pod : before.pods) {
-        if (!namespaces.contains(pod.namespaceName))
-            namespaces.append(pod.namespaceName);
-    }
-    if (namespaces.isEmpty())
-        namespaces.append(QStringLiteral("ns0"));
-    const int kind = after.networkPolicies.isEmpty() ? 0 : generator.pick(3);
-    if (kind == 0) {
-        after.networkPolicies.append(generator.policy(namespaces, 100));
-        *description = QStringLiteral("add");
-    } else {
-        const int index = generator.pick(int(after.networkPolicies.size()));
-        if (kind == 1) {
-            NetworkPolicy replacement = generator.policy(namespaces, index);
-            replacement.namespaceName = after.networkPolicies[index].namespaceName;
-            replacement.name = after.networkPolicies[index].name;
-            after.networkPolicies[index] = replacement;
-            *description = QStringLiteral("replace %1").arg(index);
-        } else {
-            after.networkPolicies.removeAt(index);
-            *description = QStringLiteral("delete %1").arg(index);
-        }
-    }
-    return after;
-}
-
 // The ports to probe: every bound of every port class of both sides, and its neighbours.
 QList<int> candidatePorts(const Reachability &before, const Reachability &after, Protocol protocol)
 {

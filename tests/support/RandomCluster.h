@@ -74,4 +74,9 @@ private:
     QStringList m_values;
 };
 
+// A random single-policy edit of `before`: add a new policy, replace one (same namespace/name,
+// new content), or delete one. `description` says which ("add", "replace 3", "delete 0").
+ClusterSnapshot randomEdit(ClusterGenerator &generator, const ClusterSnapshot &before,
+                           QString *description);
+
 } // namespace cartograph::testing
