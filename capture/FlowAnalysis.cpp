@@ -5,6 +5,7 @@
 #include "PacketSource.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 namespace cartograph::capture {
@@ -45,10 +46,28 @@ Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &o
     FlowTable table(options.table);
     FlowReport report;
     CaptureSummary &summary = report.summary;
-    DecodedPacket decoded;
     RawPacket packet;
     int lastLinkType = -1;
     std::uint64_t *linkTypeCount = nullptr;
+
+    // IP packets reach the table kLookahead packets after they were decoded, in their order:
+    // meanwhile their hash-table entry and then their flow are loaded into the cache.
+    constexpr std::size_t kLookahead = 4;
+    struct Pending
+    {
+        DecodedPacket decoded;
+        FlowTable::Prepared prepared;
+        std::int64_t timestampUs = 0;
+        std::uint32_t wireLength = 0;
+    };
+    std::array<Pending, kLookahead> pending;
+    std::size_t pendingCount = 0; // waiting; the oldest at (nextSlot - pendingCount) mod kLookahead
+    std::size_t nextSlot = 0;     // where the next packet is decoded
+    const auto addOldest = [&] {
+        const Pending &oldest = pending[(nextSlot + kLookahead - pendingCount) % kLookahead];
+        table.add(oldest.decoded, oldest.prepared, oldest.timestampUs, oldest.wireLength);
+        --pendingCount;
+    };
 
     for (;;) {
         Result<bool> more = source.next(packet);
@@ -66,13 +85,24 @@ Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &o
         }
         ++*linkTypeCount;
 
+        if (pendingCount == kLookahead)
+            addOldest();
+        Pending &slot = pending[nextSlot];
+        DecodedPacket &decoded = slot.decoded;
         decoder.decode(packet, decoded);
         if (decoded.malformed)
             ++summary.malformed[size_t(*decoded.malformed)];
         switch (decoded.kind) {
         case DecodedPacket::Kind::Ip:
             ++summary.ipPackets;
-            table.add(decoded, packet.timestampUs, packet.wireLength);
+            slot.prepared = table.prepare(decoded);
+            slot.timestampUs = packet.timestampUs;
+            slot.wireLength = packet.wireLength;
+            nextSlot = (nextSlot + 1) % kLookahead;
+            ++pendingCount;
+            if (pendingCount > kLookahead / 2)
+                table.prefetchFlow(
+                    pending[(nextSlot + kLookahead - kLookahead / 2 - 1) % kLookahead].prepared);
             break;
         case DecodedPacket::Kind::NonIp:
             ++summary.nonIp;
@@ -93,11 +123,18 @@ Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &o
             std::move(ended.begin(), ended.end(), std::back_inserter(report.flows));
         }
     }
+    while (pendingCount > 0)
+        addOldest();
 
     std::vector<FlowRecord> ended = table.takeEnded();
     std::move(ended.begin(), ended.end(), std::back_inserter(report.flows));
     std::vector<FlowRecord> active = table.activeFlows();
-    std::move(active.begin(), active.end(), std::back_inserter(report.flows));
+    if (report.flows.empty()) {
+        report.flows = std::move(active);
+    } else {
+        report.flows.reserve(report.flows.size() + active.size());
+        std::move(active.begin(), active.end(), std::back_inserter(report.flows));
+    }
     std::sort(report.flows.begin(), report.flows.end(), flowRecordLess);
     summary.flows = report.flows.size();
     summary.expired = table.endedIdle();

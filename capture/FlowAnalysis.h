@@ -19,6 +19,17 @@ namespace cartograph::capture {
 
 class PacketSource;
 
+// Frames a live capture lost, by where they were lost.
+struct CaptureDrops
+{
+    std::uint64_t kernel = 0;    // pcap_stats ps_drop: the kernel ring was full
+    std::uint64_t interface = 0; // pcap_stats ps_ifdrop: the interface or its driver dropped them
+    std::uint64_t queue = 0;     // our own capture queue was full: read, but never decoded
+
+    std::uint64_t total() const { return kernel + interface + queue; }
+    friend bool operator==(const CaptureDrops &, const CaptureDrops &) = default;
+};
+
 // What a replay saw besides the flows.
 struct CaptureSummary
 {
@@ -35,6 +46,8 @@ struct CaptureSummary
     std::map<int, std::uint64_t> linkTypes; // DLT value → frames
     // The source stopped on an error: the flows hold the packets before it.
     std::optional<Error> readError;
+    // Live captures only: what was lost before decoding (absent for files).
+    std::optional<CaptureDrops> dropped;
 
     std::uint64_t malformedTotal() const;
 };

@@ -380,6 +380,23 @@ QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &
         json.string(describe(*summary.readError));
     else
         json.raw("null");
+    if (summary.dropped) {
+        json.raw(", ");
+        json.key("dropped");
+        json.raw("{");
+        json.key("total");
+        json.number(summary.dropped->total());
+        json.raw(", ");
+        json.key("kernel");
+        json.number(summary.dropped->kernel);
+        json.raw(", ");
+        json.key("interface");
+        json.number(summary.dropped->interface);
+        json.raw(", ");
+        json.key("queue");
+        json.number(summary.dropped->queue);
+        json.raw("}");
+    }
     json.raw("}\n}\n");
     return out;
 }

@@ -1,8 +1,9 @@
 #include "FlowTable.h"
 
-#include <QHashFunctions>
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <sys/mman.h>
 #include <tuple>
 #include <type_traits>
 
@@ -14,14 +15,125 @@ static_assert(std::has_unique_object_representations_v<FlowTable::Key>,
 
 namespace {
 
-std::size_t hashKey(const FlowTable::Key &key)
+// Hashing and comparing run once or twice per packet: the key is read as machine words and
+// mixed with 64x64→128-bit multiplies (wyhash's "mum"), which is a fraction of the cost of
+// qHashBits' SipHash/AES path while still spreading every input bit over the low bits the
+// open-addressing mask keeps.
+__extension__ using Wide = unsigned __int128;
+
+constexpr std::uint64_t kSecret[6] = {0xa0761d6478bd642full, 0xe7037ed1a0b428dbull,
+                                      0x8ebc6af09c88c6e3ull, 0x589965cc75374cc3ull,
+                                      0x1d8e4e27c47d124full, 0x2d358dccaa6c78a5ull};
+
+std::uint64_t mum(std::uint64_t a, std::uint64_t b)
 {
-    return qHashBits(&key, sizeof key, 0);
+    const Wide product = Wide(a) * b;
+    return std::uint64_t(product) ^ std::uint64_t(product >> 64);
+}
+
+std::uint64_t load64(const unsigned char *p)
+{
+    std::uint64_t value;
+    std::memcpy(&value, p, sizeof value);
+    return value;
+}
+
+std::uint32_t load32(const unsigned char *p)
+{
+    std::uint32_t value;
+    std::memcpy(&value, p, sizeof value);
+    return value;
+}
+
+// The key's hash from its parts, read where the decoder wrote them (addresses as the two words
+// IpAddress stores), not from the Key just assembled: that packed copy, read back as words
+// straight away, would stall on store forwarding. Every field of the key goes in.
+std::size_t hashKey(const IpAddress &lo, const IpAddress &hi, std::uint16_t loPort,
+                    std::uint16_t hiPort, std::uint8_t protocol, std::uint8_t hasPorts,
+                    std::uint32_t tunnel)
+{
+    const unsigned char *l = lo.bytes().data();
+    const unsigned char *h = hi.bytes().data();
+    const std::uint64_t ports = std::uint64_t(loPort) | std::uint64_t(hiPort) << 16 |
+                                std::uint64_t(protocol) << 32 | std::uint64_t(hasPorts) << 40 |
+                                std::uint64_t(lo.family()) << 48 | std::uint64_t(hi.family()) << 56;
+    const std::uint64_t x = mum(load64(l) ^ kSecret[0], load64(l + 8) ^ kSecret[1]) ^
+                            mum(load64(h) ^ kSecret[2], load64(h + 8) ^ kSecret[3]) ^
+                            mum(ports ^ kSecret[4], std::uint64_t(tunnel) ^ kSecret[5]);
+    return mum(x ^ kSecret[0], sizeof(FlowTable::Key) ^ kSecret[1]);
 }
 
 bool sameKey(const FlowTable::Key &left, const FlowTable::Key &right)
 {
-    return std::memcmp(&left, &right, sizeof left) == 0;
+    const auto *l = reinterpret_cast<const unsigned char *>(&left);
+    const auto *r = reinterpret_cast<const unsigned char *>(&right);
+    return ((load64(l) ^ load64(r)) | (load64(l + 8) ^ load64(r + 8)) |
+            (load64(l + 16) ^ load64(r + 16)) | (load64(l + 24) ^ load64(r + 24)) |
+            (load64(l + 32) ^ load64(r + 32)) | (load32(l + 40) ^ load32(r + 40))) == 0;
+}
+
+// Flows and the hash table are read at random, one cache line per packet: with 4 KiB pages a
+// million flows span ~30,000 pages, far more than the TLB holds, and every packet pays page
+// walks (twice as long under virtualisation). Transparent huge pages, where the kernel offers
+// them on request (madvise mode), cover the same memory with a few dozen entries.
+void adviseHugePages(const void *data, std::size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t kHugePage = 2u << 20;
+    if (bytes < 2 * kHugePage)
+        return;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHugePage - 1);
+    if (end > begin)
+        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
+}
+
+bool sameAddress(const IpAddress &left, const IpAddress &right)
+{
+    const unsigned char *l = left.bytes().data();
+    const unsigned char *r = right.bytes().data();
+    return left.family() == right.family() &&
+           ((load64(l) ^ load64(r)) | (load64(l + 8) ^ load64(r + 8))) == 0;
+}
+
+std::uint64_t loadBigEndian64(const unsigned char *p)
+{
+    return __builtin_bswap64(load64(p));
+}
+
+// (address, port) order as std::tie(address, port) <=> ... gives it (family, then the bytes
+// from the most significant), in two word compares instead of a byte-wise memcmp.
+std::strong_ordering compareEndpoints(const IpAddress &a, std::uint16_t aPort, const IpAddress &b,
+                                      std::uint16_t bPort)
+{
+    if (a.family() != b.family())
+        return a.family() <=> b.family();
+    const unsigned char *x = a.bytes().data();
+    const unsigned char *y = b.bytes().data();
+    if (const auto high = loadBigEndian64(x) <=> loadBigEndian64(y); high != 0)
+        return high;
+    if (const auto low = loadBigEndian64(x + 8) <=> loadBigEndian64(y + 8); low != 0)
+        return low;
+    return aPort <=> bPort;
+}
+
+std::uint64_t mixAddress(std::uint64_t seed, const IpAddress &address)
+{
+    const unsigned char *bytes = address.bytes().data();
+    return mum(load64(bytes) ^ seed ^ kSecret[2],
+               load64(bytes + 8) ^ (std::uint64_t(address.family()) << 56) ^ kSecret[3]);
+}
+
+// A tunnel level's identity: type, outer addresses (already oriented) and UDP port.
+std::uint64_t mixIdentityLevel(std::uint64_t seed, TunnelType type, std::uint16_t udpPort,
+                               const IpAddress &outerSrc, const IpAddress &outerDst)
+{
+    seed = mixAddress(seed ^ (std::uint64_t(udpPort) << 8 | std::uint64_t(type)), outerSrc);
+    return mixAddress(seed ^ kSecret[4], outerDst);
 }
 
 TunnelLevel reversed(TunnelLevel level)
@@ -52,11 +164,14 @@ bool flowRecordLess(const FlowRecord &left, const FlowRecord &right)
 
 std::size_t FlowTable::TunnelPathHash::operator()(const TunnelPath &path) const noexcept
 {
-    std::size_t seed = path.count;
+    std::uint64_t seed = path.count ^ kSecret[5];
     for (int i = 0; i < path.count; ++i) {
         const TunnelLevel &level = path.levels[size_t(i)];
-        seed = qHashMulti(seed, level.outerSrc, level.outerDst, level.key, level.udpPort,
-                          int(level.type), level.hasKey, int(level.payload));
+        seed = mixIdentityLevel(seed, level.type, level.udpPort, level.outerSrc, level.outerDst);
+        seed = mum(seed ^ kSecret[0],
+                   (std::uint64_t(level.key) << 16 | std::uint64_t(level.hasKey) << 8 |
+                    std::uint64_t(level.payload)) ^
+                       kSecret[1]);
     }
     return seed;
 }
@@ -66,7 +181,10 @@ FlowTable::FlowTable(FlowTableOptions options)
 {
     if (m_options.maxFlows == 0)
         m_options.maxFlows = 1;
-    m_table.assign(1024, kNone);
+    m_table.assign(1024, TableEntry{kNone, 0});
+    // An idle timeout ends the least recently active flows all along: keep them in order.
+    m_recencyList = m_options.idleTimeoutUs > 0;
+    m_identityIndex.assign(64, 0);
 }
 
 std::uint32_t FlowTable::internPath(const TunnelPath &path)
@@ -80,29 +198,115 @@ std::uint32_t FlowTable::internPath(const TunnelPath &path)
     return index;
 }
 
+std::uint64_t FlowTable::identityHash(const TunnelPath &path)
+{
+    std::uint64_t seed = path.count ^ kSecret[5];
+    for (int i = 0; i < path.count; ++i) {
+        const TunnelLevel &level = path.levels[size_t(i)];
+        seed = mixIdentityLevel(seed, level.type, level.udpPort, level.outerSrc, level.outerDst);
+    }
+    return seed;
+}
+
+// Every tunnelled packet needs its path's identity; a small open-addressing index over the
+// identities seen so far answers that without building and hashing a TunnelPath per packet.
+std::uint32_t FlowTable::internIdentity(const DecodedPacket &packet, bool swap)
+{
+    const auto levelAt = [&](int i) -> const TunnelLevel & { return packet.tunnels[size_t(i)]; };
+    const auto count = std::min<std::uint8_t>(packet.tunnelCount, kMaxTunnelDepth);
+    std::uint64_t hash = count ^ kSecret[5];
+    for (int i = 0; i < count; ++i) {
+        const TunnelLevel &level = levelAt(i);
+        hash = mixIdentityLevel(hash, level.type, level.udpPort,
+                                swap ? level.outerDst : level.outerSrc,
+                                swap ? level.outerSrc : level.outerDst);
+    }
+    const std::size_t mask = m_identityIndex.size() - 1;
+    std::size_t i = hash & mask;
+    for (; m_identityIndex[i] != 0; i = (i + 1) & mask) {
+        const TunnelPath &path = m_paths[m_identityIndex[i] - 1];
+        if (path.count != count)
+            continue;
+        bool same = true;
+        for (int l = 0; l < path.count && same; ++l) {
+            const TunnelLevel &stored = path.levels[size_t(l)];
+            const TunnelLevel &level = levelAt(l);
+            same = stored.type == level.type && stored.udpPort == level.udpPort &&
+                   sameAddress(stored.outerSrc, swap ? level.outerDst : level.outerSrc) &&
+                   sameAddress(stored.outerDst, swap ? level.outerSrc : level.outerDst);
+        }
+        if (same)
+            return m_identityIndex[i] - 1;
+    }
+
+    TunnelPath identity;
+    identity.count = count;
+    for (int l = 0; l < count; ++l) {
+        const TunnelLevel &level = levelAt(l);
+        TunnelLevel &id = identity.levels[size_t(l)];
+        id.type = level.type;
+        id.outerSrc = swap ? level.outerDst : level.outerSrc;
+        id.outerDst = swap ? level.outerSrc : level.outerDst;
+        id.udpPort = level.udpPort;
+    }
+    const std::uint32_t index = internPath(identity);
+    m_identityIndex[i] = index + 1;
+    if (++m_identityCount * 2 > m_identityIndex.size()) {
+        std::vector<std::uint32_t> grown(m_identityIndex.size() * 2, 0);
+        const std::size_t grownMask = grown.size() - 1;
+        for (std::uint32_t entry : m_identityIndex) {
+            if (entry == 0)
+                continue;
+            std::size_t at = identityHash(m_paths[entry - 1]) & grownMask;
+            while (grown[at] != 0)
+                at = (at + 1) & grownMask;
+            grown[at] = entry;
+        }
+        m_identityIndex.swap(grown);
+    }
+    return index;
+}
+
 std::uint32_t FlowTable::find(const Key &key, std::size_t hash, std::size_t *position) const
 {
+    // The stored hash bits settle almost every probe without touching the flow itself, which
+    // at a million flows is a cache miss per probe.
+    const auto tag = std::uint32_t(hash);
     const std::size_t mask = m_table.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        const std::uint32_t slot = m_table[i];
-        if (slot == kNone || sameKey(m_flows[slot].key, key)) {
+        const TableEntry entry = m_table[i];
+        if (entry.slot == kNone || (entry.hash == tag && sameKey(m_flows[entry.slot].key, key))) {
             *position = i;
-            return slot;
+            return entry.slot;
         }
     }
 }
 
+std::size_t FlowTable::positionOf(std::uint32_t slot) const
+{
+    const std::size_t mask = m_table.size() - 1;
+    std::size_t i = m_flows[slot].hash & mask;
+    while (m_table[i].slot != slot)
+        i = (i + 1) & mask;
+    return i;
+}
+
 void FlowTable::grow()
 {
-    std::vector<std::uint32_t> table(m_table.size() * 2, kNone);
+    // The table never outgrows 2^32 entries (slots are 32-bit), so the low 32 hash bits kept
+    // in each entry are enough to place it.
+    std::vector<TableEntry> table;
+    table.reserve(m_table.size() * 2);
+    adviseHugePages(table.data(), table.capacity() * sizeof(TableEntry));
+    table.assign(m_table.size() * 2, TableEntry{kNone, 0});
     const std::size_t mask = table.size() - 1;
-    for (std::uint32_t slot : m_table) {
-        if (slot == kNone)
+    for (const TableEntry entry : m_table) {
+        if (entry.slot == kNone)
             continue;
-        std::size_t i = hashKey(m_flows[slot].key) & mask;
-        while (table[i] != kNone)
+        std::size_t i = entry.hash & mask;
+        while (table[i].slot != kNone)
             i = (i + 1) & mask;
-        table[i] = slot;
+        table[i] = entry;
     }
     m_table.swap(table);
 }
@@ -112,17 +316,42 @@ void FlowTable::eraseFromTable(std::size_t position)
 {
     const std::size_t mask = m_table.size() - 1;
     std::size_t hole = position;
-    m_table[hole] = kNone;
-    for (std::size_t j = (hole + 1) & mask; m_table[j] != kNone; j = (j + 1) & mask) {
-        const std::size_t home = hashKey(m_flows[m_table[j]].key) & mask;
+    m_table[hole].slot = kNone;
+    for (std::size_t j = (hole + 1) & mask; m_table[j].slot != kNone; j = (j + 1) & mask) {
+        const std::size_t home = m_table[j].hash & mask;
         // The entry at j may move into the hole unless its home lies cyclically in (hole, j].
         const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
         if (!stays) {
             m_table[hole] = m_table[j];
-            m_table[j] = kNone;
+            m_table[j].slot = kNone;
             hole = j;
         }
     }
+}
+
+// While no flow has to leave the table (no idle timeout, flow limit not reached), recency is a
+// stamp per flow: keeping a linked list in order costs two random memory accesses per packet.
+// The list is built from the stamps, in the same order, the first time it is needed.
+void FlowTable::stamp(Flow &flow)
+{
+    ++m_clock;
+    flow.newer = std::uint32_t(m_clock >> 32);
+    flow.older = std::uint32_t(m_clock);
+}
+
+void FlowTable::buildRecencyList()
+{
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+    order.reserve(m_size);
+    for (std::uint32_t slot = 0; slot < m_flows.size(); ++slot) {
+        const Flow &flow = m_flows[slot];
+        if (flow.alive)
+            order.emplace_back(std::uint64_t(flow.newer) << 32 | flow.older, slot);
+    }
+    std::sort(order.begin(), order.end());
+    m_recencyList = true;
+    for (const auto &[clock, slot] : order)
+        linkNewest(slot);
 }
 
 void FlowTable::unlink(std::uint32_t slot)
@@ -141,6 +370,10 @@ void FlowTable::unlink(std::uint32_t slot)
 
 void FlowTable::touch(std::uint32_t slot)
 {
+    if (!m_recencyList) {
+        stamp(m_flows[slot]);
+        return;
+    }
     if (m_newest == slot)
         return;
     unlink(slot);
@@ -159,9 +392,12 @@ void FlowTable::linkNewest(std::uint32_t slot)
         m_oldest = slot;
 }
 
-std::uint32_t FlowTable::create(const Key &key, bool aIsHi, std::int64_t timestampUs)
+std::uint32_t FlowTable::create(const Key &key, std::size_t hash, bool aIsHi,
+                                std::int64_t timestampUs)
 {
-    if (m_size >= m_options.maxFlows && m_oldest != kNone) {
+    if (m_size >= m_options.maxFlows && m_size > 0) {
+        if (!m_recencyList)
+            buildRecencyList();
         end(m_oldest, FlowRecord::End::FlowLimit);
         ++m_evicted;
     }
@@ -173,6 +409,15 @@ std::uint32_t FlowTable::create(const Key &key, bool aIsHi, std::int64_t timesta
         m_free.pop_back();
     } else {
         slot = std::uint32_t(m_flows.size());
+        if (m_flows.size() == m_flows.capacity()) {
+            // Grown by hand (doubling, as emplace_back would) so the new block can be backed
+            // by huge pages before the flows are moved into it.
+            std::vector<Flow> flows;
+            flows.reserve(std::max<std::size_t>(64, m_flows.capacity() * 2));
+            adviseHugePages(flows.data(), flows.capacity() * sizeof(Flow));
+            flows.assign(m_flows.begin(), m_flows.end());
+            m_flows.swap(flows);
+        }
         m_flows.emplace_back();
         if (m_options.secondBuckets)
             m_buckets.emplace_back();
@@ -183,12 +428,16 @@ std::uint32_t FlowTable::create(const Key &key, bool aIsHi, std::int64_t timesta
     flow.aIsHi = aIsHi;
     flow.alive = 1;
     flow.newer = flow.older = kNone;
+    flow.hash = std::uint32_t(hash);
     flow.firstUs = flow.lastUs = timestampUs;
     std::size_t position = 0;
-    find(key, hashKey(key), &position);
-    m_table[position] = slot;
+    find(key, hash, &position);
+    m_table[position] = TableEntry{slot, std::uint32_t(hash)};
     ++m_size;
-    linkNewest(slot);
+    if (m_recencyList)
+        linkNewest(slot);
+    else
+        stamp(flow);
     return slot;
 }
 
@@ -202,10 +451,9 @@ void FlowTable::end(std::uint32_t slot, FlowRecord::End reason)
     if (m_options.secondBuckets)
         m_buckets[slot] = {};
 
-    std::size_t position = 0;
-    find(m_flows[slot].key, hashKey(m_flows[slot].key), &position);
-    eraseFromTable(position);
-    unlink(slot);
+    eraseFromTable(positionOf(slot));
+    if (m_recencyList)
+        unlink(slot);
     m_flows[slot].alive = 0;
     m_free.push_back(slot);
     --m_size;
@@ -219,22 +467,13 @@ void FlowTable::sweepIdle()
     }
 }
 
-void FlowTable::add(const DecodedPacket &packet, std::int64_t timestampUs, std::uint32_t wireLength)
+FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
 {
-    if (timestampUs > m_now)
-        m_now = timestampUs;
-    if (m_options.idleTimeoutUs > 0 &&
-        (m_lastSweep == INT64_MIN ||
-         m_now - m_lastSweep >= std::min<std::int64_t>(m_options.idleTimeoutUs, 1000000))) {
-        m_lastSweep = m_now;
-        sweepIdle();
-    }
-
     // Canonical orientation: the lower (address, port) endpoint first; the tunnel path turns
     // with it, so both directions of a tunnelled conversation meet in one key.
     const std::uint16_t srcPort = packet.hasPorts ? packet.srcPort : 0;
     const std::uint16_t dstPort = packet.hasPorts ? packet.dstPort : 0;
-    const auto order = std::tie(packet.src, srcPort) <=> std::tie(packet.dst, dstPort);
+    const auto order = compareEndpoints(packet.src, srcPort, packet.dst, dstPort);
     bool swap = order > 0;
     if (order == 0) {
         for (int i = 0; i < packet.tunnelCount; ++i) {
@@ -245,32 +484,50 @@ void FlowTable::add(const DecodedPacket &packet, std::int64_t timestampUs, std::
             }
         }
     }
-    Key key{};
+    Prepared prepared;
+    Key &key = prepared.key;
+    key = Key{};
     key.lo = swap ? packet.dst : packet.src;
     key.hi = swap ? packet.src : packet.dst;
     key.loPort = swap ? dstPort : srcPort;
     key.hiPort = swap ? srcPort : dstPort;
     key.protocol = packet.protocol;
     key.hasPorts = packet.hasPorts ? 1 : 0;
-    key.tunnel = 0;
-    TunnelPath detail;
-    if (packet.tunnelCount > 0) {
-        TunnelPath identity;
-        identity.count = detail.count = packet.tunnelCount;
-        for (int i = 0; i < packet.tunnelCount; ++i) {
-            const TunnelLevel &level = packet.tunnels[size_t(i)];
-            TunnelLevel &full = detail.levels[size_t(i)];
-            full = swap ? reversed(level) : level;
-            TunnelLevel &id = identity.levels[size_t(i)];
-            id.type = full.type;
-            id.outerSrc = full.outerSrc;
-            id.outerDst = full.outerDst;
-            id.udpPort = full.udpPort;
-        }
-        key.tunnel = internPath(identity) + 1;
+    key.tunnel = packet.tunnelCount > 0 ? internIdentity(packet, swap) + 1 : 0;
+    prepared.hash = hashKey(swap ? packet.dst : packet.src, swap ? packet.src : packet.dst,
+                            key.loPort, key.hiPort, key.protocol, key.hasPorts, key.tunnel);
+    prepared.swap = swap;
+    __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
+    return prepared;
+}
+
+void FlowTable::prefetchFlow(const Prepared &prepared) const
+{
+    const TableEntry entry = m_table[prepared.hash & (m_table.size() - 1)];
+    if (entry.slot != kNone && entry.slot < m_flows.size())
+        __builtin_prefetch(&m_flows[entry.slot]);
+}
+
+void FlowTable::add(const DecodedPacket &packet, std::int64_t timestampUs, std::uint32_t wireLength)
+{
+    add(packet, prepare(packet), timestampUs, wireLength);
+}
+
+void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::int64_t timestampUs,
+                    std::uint32_t wireLength)
+{
+    if (timestampUs > m_now)
+        m_now = timestampUs;
+    if (m_options.idleTimeoutUs > 0 &&
+        (m_lastSweep == INT64_MIN ||
+         m_now - m_lastSweep >= std::min<std::int64_t>(m_options.idleTimeoutUs, 1000000))) {
+        m_lastSweep = m_now;
+        sweepIdle();
     }
 
-    const std::size_t hash = hashKey(key);
+    const Key &key = prepared.key;
+    const std::size_t hash = prepared.hash;
+    const bool swap = prepared.swap;
     std::size_t position = 0;
     std::uint32_t slot = find(key, hash, &position);
     if (slot != kNone && m_options.idleTimeoutUs > 0 &&
@@ -280,14 +537,21 @@ void FlowTable::add(const DecodedPacket &packet, std::int64_t timestampUs, std::
         slot = kNone;
     }
     if (slot == kNone)
-        slot = create(key, swap, timestampUs);
+        slot = create(key, hash, swap, timestampUs);
     else
         touch(slot);
 
     Flow &flow = m_flows[slot];
     const int direction = (swap == bool(flow.aIsHi)) ? 0 : 1;
-    if (key.tunnel != 0 && flow.tunnelDetail[direction] == 0)
+    if (key.tunnel != 0 && flow.tunnelDetail[direction] == 0) {
+        TunnelPath detail;
+        detail.count = std::min<std::uint8_t>(packet.tunnelCount, kMaxTunnelDepth);
+        for (int i = 0; i < detail.count; ++i) {
+            const TunnelLevel &level = packet.tunnels[size_t(i)];
+            detail.levels[size_t(i)] = swap ? reversed(level) : level;
+        }
         flow.tunnelDetail[direction] = internPath(detail) + 1;
+    }
     flow.packets[direction] += 1;
     flow.bytes[direction] += wireLength;
     flow.firstUs = std::min(flow.firstUs, timestampUs);
@@ -374,9 +638,10 @@ std::vector<FlowRecord> FlowTable::activeFlows() const
 std::size_t FlowTable::memoryBytes() const
 {
     return m_flows.capacity() * sizeof(Flow) + m_free.capacity() * sizeof(std::uint32_t) +
-           m_table.capacity() * sizeof(std::uint32_t) + m_paths.capacity() * sizeof(TunnelPath) +
+           m_table.capacity() * sizeof(TableEntry) + m_paths.capacity() * sizeof(TunnelPath) +
            m_pathIndex.size() * (sizeof(TunnelPath) + 2 * sizeof(void *) + sizeof(std::uint32_t)) +
-           m_pathIndex.bucket_count() * sizeof(void *);
+           m_pathIndex.bucket_count() * sizeof(void *) +
+           m_identityIndex.capacity() * sizeof(std::uint32_t);
 }
 
 std::size_t FlowTable::bucketMemoryBytes() const

@@ -112,11 +112,14 @@ namespace {
 
 // A window on a packet's bytes: `captured` of them are readable, `wire` were on the wire
 // (never less than captured). Every accessor's offset is checked by the caller with has().
+//
+// 16 bytes, so that it travels between the decoding steps in two registers rather than through
+// the stack (a frame is never longer than 4 GiB: pcap lengths are 32-bit).
 struct Bytes
 {
     const std::uint8_t *data = nullptr;
-    std::size_t captured = 0;
-    std::size_t wire = 0;
+    std::uint32_t captured = 0;
+    std::uint32_t wire = 0;
 
     bool has(std::size_t n) const { return n <= captured; }
     std::uint8_t u8(std::size_t at) const { return data[at]; }
@@ -139,7 +142,7 @@ struct Bytes
     {
         if (n == 0)
             return *this;
-        return Bytes{data + n, captured - n, wire > n ? wire - n : 0};
+        return Bytes{data + n, captured - std::uint32_t(n), wire > n ? wire - std::uint32_t(n) : 0};
     }
     // A header declared this layer `length` bytes long: drop the padding after it. False when
     // the frame is shorter than the declaration (a lying length); the window is kept then.
@@ -147,23 +150,11 @@ struct Bytes
     {
         if (length > wire)
             return false;
-        wire = length;
-        captured = std::min(captured, length);
+        wire = std::uint32_t(length);
+        captured = std::min(captured, wire);
         return true;
     }
 };
-
-IpAddress v4(const Bytes &b, std::size_t at)
-{
-    return IpAddress::fromV4(b.u32(at));
-}
-
-IpAddress v6(const Bytes &b, std::size_t at)
-{
-    std::array<std::uint8_t, 16> bytes;
-    std::memcpy(bytes.data(), b.data + at, 16);
-    return IpAddress::fromV6(bytes);
-}
 
 constexpr std::uint16_t kEtherIpv4 = 0x0800;
 constexpr std::uint16_t kEtherIpv6 = 0x86dd;
@@ -372,10 +363,17 @@ private:
         }
     }
 
-    void beginConversation(const IpAddress &src, const IpAddress &dst, std::uint8_t protocol)
+    // The addresses are written in place (see IpAddress::setV4).
+    void beginConversation(bool v6, const std::uint8_t *src, const std::uint8_t *dst,
+                           std::uint8_t protocol)
     {
-        m_out.src = src;
-        m_out.dst = dst;
+        if (v6) {
+            m_out.src.setV6Bytes(src);
+            m_out.dst.setV6Bytes(dst);
+        } else {
+            m_out.src.setV4Bytes(src);
+            m_out.dst.setV4Bytes(dst);
+        }
         m_out.protocol = protocol;
         m_out.srcPort = 0;
         m_out.dstPort = 0;
@@ -406,7 +404,7 @@ private:
             if (!b.declare(totalLength))
                 flag(MalformedReason::Ipv4LengthExceedsFrame);
         }
-        beginConversation(v4(b, 12), v4(b, 16), b.u8(9));
+        beginConversation(false, b.data + 12, b.data + 16, b.u8(9));
         const std::uint16_t fragmentOffset = b.u16(6) & 0x1fff;
         if (fragmentOffset != 0) {
             // No transport header here: the fragment belongs to the address pair's flow.
@@ -430,7 +428,7 @@ private:
         if (payloadLength != 0 && !b.declare(40 + payloadLength))
             flag(MalformedReason::Ipv6LengthExceedsFrame);
         std::uint8_t next = b.u8(6);
-        beginConversation(v6(b, 8), v6(b, 24), next);
+        beginConversation(true, b.data + 8, b.data + 24, next);
         std::size_t offset = 40;
         bool firstFragment = false;
         for (int extensions = 0;; ++extensions) {
@@ -580,18 +578,35 @@ private:
             return;
         }
         const std::uint8_t index = m_out.tunnelCount;
-        level.outerSrc = m_out.src;
-        level.outerDst = m_out.dst;
-        const DecodedPacket outer = m_out;
-        m_out.tunnels[index] = level;
+        // The outer conversation, kept to fall back on (the level holds its addresses); only
+        // these fields change while the inside is decoded, so the whole packet is not copied.
+        const std::uint16_t srcPort = m_out.srcPort;
+        const std::uint16_t dstPort = m_out.dstPort;
+        const std::uint8_t protocol = m_out.protocol;
+        const bool hasPorts = m_out.hasPorts;
+        const bool fragment = m_out.fragment;
+        const std::uint8_t tcpFlags = m_out.tcpFlags;
+        // Filled in place: the level goes into the packet without a round trip over the stack.
+        TunnelLevel &stored = m_out.tunnels[index];
+        stored.outerSrc = m_out.src;
+        stored.outerDst = m_out.dst;
+        stored.key = level.key;
+        stored.udpPort = level.udpPort;
+        stored.type = level.type;
+        stored.hasKey = level.hasKey;
+        stored.payload = level.payload;
         m_out.tunnelCount = index + 1;
         const Outcome outcome = inner();
         if (outcome == Outcome::Flow)
             return;
-        const std::optional<MalformedReason> malformed = m_out.malformed;
-        m_out = outer;
-        m_out.malformed = malformed;
-        m_out.tunnels[index] = level;
+        m_out.src = stored.outerSrc;
+        m_out.dst = stored.outerDst;
+        m_out.srcPort = srcPort;
+        m_out.dstPort = dstPort;
+        m_out.protocol = protocol;
+        m_out.hasPorts = hasPorts;
+        m_out.fragment = fragment;
+        m_out.tcpFlags = tcpFlags;
         m_out.tunnels[index].payload =
             outcome == Outcome::NonIp ? TunnelPayload::NonIp : TunnelPayload::Damaged;
         m_out.tunnelCount = index + 1;
@@ -772,8 +787,8 @@ void PacketDecoder::decode(int linkType, std::span<const std::uint8_t> captured,
     out.hasPorts = false;
     out.fragment = false;
     out.tcpFlags = 0;
-    const Bytes bytes{captured.data(), captured.size(),
-                      std::max<std::size_t>(wireLength, captured.size())};
+    const auto capturedLength = std::uint32_t(std::min<std::size_t>(captured.size(), UINT32_MAX));
+    const Bytes bytes{captured.data(), capturedLength, std::max(wireLength, capturedLength)};
     Decoding decoding(m_options, out);
     switch (decoding.link(linkType, bytes)) {
     case Decoding::Outcome::Flow:

@@ -101,6 +101,23 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openFile(const QString &path)
         return openError(ErrorCode::FileNotFound, path, tr("No such file or directory"));
     const QByteArray encoded = QFile::encodeName(path);
     char errbuf[PCAP_ERRBUF_SIZE] = {};
+    // libpcap reads a file through stdio, each record's header and data in separate freads;
+    // behind stdio's default 4 KiB buffer that is a read(2) every few dozen packets, a large
+    // share of a replay's time. The file is opened here with a bigger buffer instead.
+    if (FILE *file = std::fopen(encoded.constData(), "rb")) {
+        auto buffer = std::make_unique<char[]>(kFileReadBuffer);
+        if (std::setvbuf(file, buffer.get(), _IOFBF, kFileReadBuffer) == 0) {
+            if (pcap *handle = pcap_fopen_offline_with_tstamp_precision(
+                    file, PCAP_TSTAMP_PRECISION_MICRO, errbuf)) {
+                auto source = adopt(handle, path);
+                if (source)
+                    (*source)->m_readBuffer = std::move(buffer);
+                return source;
+            }
+        }
+        // Not a capture (or no buffer): libpcap's own open below says why, as it always has.
+        std::fclose(file);
+    }
     pcap *handle = pcap_open_offline_with_tstamp_precision(encoded.constData(),
                                                            PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (!handle) {

@@ -51,6 +51,8 @@ public:
 class PcapSource final : public PacketSource
 {
 public:
+    static constexpr std::size_t kFileReadBuffer = 1 << 20; // stdio buffer for capture files
+
     ~PcapSource() override;
     PcapSource(const PcapSource &) = delete;
     PcapSource &operator=(const PcapSource &) = delete;
@@ -82,6 +84,7 @@ private:
     static Result<std::unique_ptr<PcapSource>> adopt(pcap *handle, const QString &name);
 
     pcap *m_handle = nullptr;
+    std::unique_ptr<char[]> m_readBuffer; // stdio buffer of an opened file; outlives pcap_close
     QString m_name;
     int m_linkType = 0;
     std::uint64_t m_packets = 0;

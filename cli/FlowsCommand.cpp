@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QIODevice>
 #include <QTextStream>
 
 namespace cartograph::cli {
@@ -192,7 +193,14 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
     const QByteArray text = format == u"csv"
                                 ? capture::flowsToCsv(report->flows, attributor)
                                 : capture::flowReportToJson(*report, attributor, exportOptions);
-    out << QString::fromUtf8(text);
+    // The text is UTF-8 already: written to the stream's device as it is, rather than decoded
+    // to UTF-16 and encoded back, which at a million flows doubles the time and the memory.
+    if (QIODevice *device = out.device()) {
+        out.flush();
+        device->write(text);
+    } else {
+        out << QString::fromUtf8(text);
+    }
     return Ok;
 }
 

@@ -5,25 +5,6 @@
 
 namespace cartograph {
 
-IpAddress IpAddress::fromV4(std::uint32_t hostOrder)
-{
-    IpAddress a;
-    a.m_family = Family::V4;
-    a.m_bytes[12] = std::uint8_t(hostOrder >> 24);
-    a.m_bytes[13] = std::uint8_t(hostOrder >> 16);
-    a.m_bytes[14] = std::uint8_t(hostOrder >> 8);
-    a.m_bytes[15] = std::uint8_t(hostOrder);
-    return a;
-}
-
-IpAddress IpAddress::fromV6(const std::array<std::uint8_t, 16> &bytes)
-{
-    IpAddress a;
-    a.m_family = Family::V6;
-    a.m_bytes = bytes;
-    return a;
-}
-
 std::optional<IpAddress> IpAddress::parse(std::string_view text)
 {
     // inet_pton wants a NUL-terminated string; addresses are short, keep it on the stack.
@@ -57,12 +38,6 @@ std::optional<IpAddress> IpAddress::parse(QStringView text)
         buffer[i] = char(c);
     }
     return parse(std::string_view(buffer, size_t(text.size())));
-}
-
-std::uint32_t IpAddress::v4() const
-{
-    return (std::uint32_t(m_bytes[12]) << 24) | (std::uint32_t(m_bytes[13]) << 16) |
-           (std::uint32_t(m_bytes[14]) << 8) | std::uint32_t(m_bytes[15]);
 }
 
 bool IpAddress::bit(int i) const

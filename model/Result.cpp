@@ -64,6 +64,9 @@ QString describe(const Error &error)
     case ErrorCode::Cancelled:
         what = tr("cancelled");
         break;
+    case ErrorCode::PermissionDenied:
+        what = tr("permission denied");
+        break;
     }
     QString message = where + QStringLiteral(": ") + what;
     if (!error.expected.isEmpty())

@@ -22,6 +22,7 @@ enum class ErrorCode
     WriteFailed,
     UnknownResource,
     Cancelled,
+    PermissionDenied, // the operation needs privileges the process lacks (live capture)
 };
 
 // A typed error: where it happened (file, line/column or JSON path) and what was expected.

@@ -1,0 +1,590 @@
+// Capture benchmark: replays deterministic pcaps (cartograph-pcapgen's traffic: 10M packets of
+// pod-to-pod TCP/UDP with 10k and with 1M distinct conversations, bare, VXLAN on 8472 and 4789,
+// and IP-in-IP) and prints packets/s of
+//   - a bare libpcap loop that does nothing with the packets (pcap_next_ex: the floor),
+//   - cartograph's pipeline in-process: analyzeCapture with the options `cartograph-cli flows`
+//     uses by default (no per-second buckets, 1M flow limit, no idle timeout, no snapshot),
+//   - `cartograph-cli flows --pcap FILE` end to end, JSON written to /dev/null,
+//   - `tshark -q -z conv,tcp` on the first --tshark-packets packets of the file (a prefix file:
+//     tshark takes minutes on 10M), next to analyzeCapture on the same prefix,
+// and memory per flow: FlowTable::memoryBytes() / flows and the RSS the table adds / flows
+// (both without chart buckets), and analyzeCapture's peak RSS over the baseline / flows (which
+// includes the FlowRecords it returns). Every measurement runs in a fresh child process.
+// Build in Release.
+//
+//   bench_capture [--dir DIR] [--packets N] [--runs N] [--tshark-packets N] [--only TEXT]
+//                 [--snaplen N] [--remove-files]
+
+#include "FlowAnalysis.h"
+#include "FlowTable.h"
+#include "PacketDecoder.h"
+#include "PacketSource.h"
+#include "PcapGenerator.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <pcap/pcap.h>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+using namespace cartograph;
+
+namespace {
+
+constexpr double kTargetPlainOfBare = 0.5;
+constexpr double kTargetEncapsulatedOfPlain = 0.8;
+constexpr double kTargetOverTshark = 20;
+constexpr double kTargetBytesPerFlow = 300;
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// kB from /proc/self/status ("VmRSS:", "VmHWM:").
+long statusKb(const char *field)
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    const std::size_t length = std::strlen(field);
+    while (std::getline(status, line)) {
+        if (line.compare(0, length, field) == 0)
+            return std::atol(line.c_str() + length);
+    }
+    return 0;
+}
+
+// CPU seconds (user + system) this process has used: with other jobs on the machine, the wall
+// clock also counts the time the scheduler gave them.
+double cpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+std::string loadAverage()
+{
+    std::ifstream file("/proc/loadavg");
+    std::string one, five, fifteen;
+    file >> one >> five >> fifteen;
+    return one + " " + five + " " + fifteen;
+}
+
+// ---- child modes: one measurement each, printed as "key=value ..." on stdout ----
+
+int bareMode(const char *path)
+{
+    // Opened as PcapSource opens files (stdio buffer of PcapSource::kFileReadBuffer): the floor
+    // is the fastest plain libpcap loop, not one slowed by stdio's default 4 KiB reads.
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    FILE *file = std::fopen(path, "rb");
+    std::vector<char> buffer(capture::PcapSource::kFileReadBuffer);
+    if (!file || std::setvbuf(file, buffer.data(), _IOFBF, buffer.size()) != 0) {
+        std::fprintf(stderr, "cannot open %s\n", path);
+        return 1;
+    }
+    pcap_t *handle = pcap_fopen_offline(file, errbuf);
+    if (!handle) {
+        std::fprintf(stderr, "%s\n", errbuf);
+        return 1;
+    }
+    pcap_pkthdr *header = nullptr;
+    const u_char *data = nullptr;
+    std::uint64_t packets = 0;
+    const double start = now();
+    const double startCpu = cpuSeconds();
+    while (pcap_next_ex(handle, &header, &data) == 1)
+        ++packets;
+    const double seconds = now() - start;
+    const double cpu = cpuSeconds() - startCpu;
+    pcap_close(handle);
+    std::printf("packets=%llu seconds=%.6f cpu=%.6f\n", static_cast<unsigned long long>(packets),
+                seconds, cpu);
+    return 0;
+}
+
+// The options `cartograph-cli flows --pcap FILE` runs with.
+capture::AnalysisOptions cliOptions()
+{
+    capture::AnalysisOptions options;
+    options.table.secondBuckets = false;
+    options.table.maxFlows = 1000000;
+    options.table.idleTimeoutUs = 0;
+    return options;
+}
+
+int analyzeMode(const char *path)
+{
+    const long baselineKb = statusKb("VmRSS:");
+    auto source = capture::PcapSource::openFile(QString::fromLocal8Bit(path));
+    if (!source) {
+        std::fprintf(stderr, "%s\n", qPrintable(describe(source.error())));
+        return 1;
+    }
+    const double start = now();
+    const double startCpu = cpuSeconds();
+    auto report = capture::analyzeCapture(**source, cliOptions());
+    const double seconds = now() - start;
+    const double cpu = cpuSeconds() - startCpu;
+    if (!report) {
+        std::fprintf(stderr, "%s\n", qPrintable(describe(report.error())));
+        return 1;
+    }
+    std::printf("packets=%llu seconds=%.6f cpu=%.6f flows=%llu ip_packets=%llu evicted=%llu "
+                "peak_kb=%ld baseline_kb=%ld\n",
+                static_cast<unsigned long long>(report->summary.packets), seconds, cpu,
+                static_cast<unsigned long long>(report->summary.flows),
+                static_cast<unsigned long long>(report->summary.ipPackets),
+                static_cast<unsigned long long>(report->summary.evicted), statusKb("VmHWM:"),
+                baselineKb);
+    return 0;
+}
+
+// The flow state alone: the same loop as analyzeCapture up to the point where it turns the
+// table into FlowRecords; RSS is read while the table holds every flow.
+int tableMode(const char *path)
+{
+    auto source = capture::PcapSource::openFile(QString::fromLocal8Bit(path));
+    if (!source) {
+        std::fprintf(stderr, "%s\n", qPrintable(describe(source.error())));
+        return 1;
+    }
+    const capture::AnalysisOptions options = cliOptions();
+    const capture::PacketDecoder decoder(options.decode);
+    capture::RawPacket packet;
+    capture::DecodedPacket decoded;
+    // The baseline is taken once the first packet is read: the source's read buffers are then
+    // in it, and what grows afterwards is the flow state.
+    Result<bool> more = (*source)->next(packet);
+    const long baselineKb = statusKb("VmRSS:");
+    capture::FlowTable table(options.table);
+    while (more && *more) {
+        decoder.decode(packet, decoded);
+        if (decoded.kind == capture::DecodedPacket::Kind::Ip)
+            table.add(decoded, packet.timestampUs, packet.wireLength);
+        more = (*source)->next(packet);
+    }
+    const long rssKb = statusKb("VmRSS:");
+    std::printf("flows=%llu table_bytes=%llu bucket_bytes=%llu rss_kb=%ld baseline_kb=%ld\n",
+                static_cast<unsigned long long>(table.size()),
+                static_cast<unsigned long long>(table.memoryBytes()),
+                static_cast<unsigned long long>(table.bucketMemoryBytes()), rssKb, baselineKb);
+    return 0;
+}
+
+// Copies the first `count` records of a pcap (the tshark prefix).
+bool writePrefix(const std::string &from, const std::string &to, std::uint64_t count)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t *handle = pcap_open_offline(from.c_str(), errbuf);
+    if (!handle)
+        return false;
+    const std::string partial = to + ".part";
+    pcap_dumper_t *dumper = pcap_dump_open(handle, partial.c_str());
+    if (!dumper) {
+        pcap_close(handle);
+        return false;
+    }
+    pcap_pkthdr *header = nullptr;
+    const u_char *data = nullptr;
+    for (std::uint64_t i = 0; i < count && pcap_next_ex(handle, &header, &data) == 1; ++i)
+        pcap_dump(reinterpret_cast<u_char *>(dumper), header, data);
+    pcap_dump_close(dumper);
+    pcap_close(handle);
+    return std::rename(partial.c_str(), to.c_str()) == 0;
+}
+
+// ---- the parent ----
+
+struct ChildResult
+{
+    bool ok = false;
+    double seconds = 0;
+    double cpu = 0; // the child's user + system CPU seconds
+    long maxRssKb = 0;
+    std::string output;
+};
+
+// Runs argv in a child; stdout is captured unless discardOutput (then /dev/null). Wall time
+// from fork to exit, peak RSS from wait4's rusage.
+ChildResult runChild(const std::vector<std::string> &argv, bool discardOutput = false)
+{
+    ChildResult result;
+    int pipeFd[2];
+    if (pipe(pipeFd) != 0)
+        return result;
+    const double start = now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        if (discardOutput) {
+            const int null = open("/dev/null", O_WRONLY);
+            dup2(null, STDOUT_FILENO);
+        } else {
+            dup2(pipeFd[1], STDOUT_FILENO);
+        }
+        const int null = open("/dev/null", O_WRONLY);
+        dup2(null, STDERR_FILENO); // tshark's "running as root" chatter
+        close(pipeFd[0]);
+        close(pipeFd[1]);
+        std::vector<char *> args;
+        for (const auto &a : argv)
+            args.push_back(const_cast<char *>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    close(pipeFd[1]);
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(pipeFd[0], buffer, sizeof buffer)) > 0)
+        result.output.append(buffer, size_t(n));
+    close(pipeFd[0]);
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    result.seconds = now() - start;
+    result.maxRssKb = usage.ru_maxrss;
+    result.cpu = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                 double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return result;
+}
+
+double field(const std::string &output, const char *key)
+{
+    const std::string needle = std::string(key) + "=";
+    const std::size_t at = output.find(needle);
+    return at == std::string::npos ? -1 : std::atof(output.c_str() + at + needle.size());
+}
+
+// Best of several runs and the spread around it.
+struct Series
+{
+    std::vector<double> values; // packets/s
+
+    void add(double value) { values.push_back(value); }
+    double best() const
+    {
+        return values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+    }
+    std::string text() const
+    {
+        if (values.empty())
+            return "n/a";
+        const double worst = *std::min_element(values.begin(), values.end());
+        char line[160];
+        std::snprintf(line, sizeof line, "%6.2f Mpkt/s (worst %6.2f)", best() / 1e6, worst / 1e6);
+        return line;
+    }
+};
+
+struct Variant
+{
+    std::string label;
+    bench::Encapsulation encapsulation;
+    std::uint16_t vxlanPort;
+};
+
+struct FileFigures
+{
+    std::string label;
+    std::uint64_t conversations = 0;
+    bench::Encapsulation encapsulation = bench::Encapsulation::None;
+    // Packets per wall-clock second and per CPU second (user + system) of the measured work.
+    Series bare, bareCpu, analyze, analyzeCpu, cli, cliCpu;
+    double tsharkPps = 0, tsharkCpuPps = 0, prefixAnalyzePps = 0, prefixAnalyzeCpuPps = 0;
+    double tableBytesPerFlow = 0, tableRssPerFlow = 0, peakRssPerFlow = 0;
+    long cliPeakKb = 0;
+    std::uint64_t flows = 0;
+};
+
+const char *verdict(bool met)
+{
+    return met ? "met" : "NOT met";
+}
+
+std::string conversationsLabel(std::uint64_t n)
+{
+    if (n % 1000000 == 0)
+        return std::to_string(n / 1000000) + "M";
+    if (n % 1000 == 0)
+        return std::to_string(n / 1000) + "k";
+    return std::to_string(n);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (argc == 3 && std::strcmp(argv[1], "--bare") == 0)
+        return bareMode(argv[2]);
+    if (argc == 3 &&
+        (std::strcmp(argv[1], "--analyze") == 0 || std::strcmp(argv[1], "--table") == 0)) {
+        QCoreApplication app(argc, argv);
+        return std::strcmp(argv[1], "--analyze") == 0 ? analyzeMode(argv[2]) : tableMode(argv[2]);
+    }
+
+    std::string dir;
+    std::uint64_t packets = 10'000'000;
+    std::uint64_t tsharkPackets = 1'000'000;
+    std::uint32_t snaplen = 128;
+    int runs = 3;
+    bool keep = true;
+    std::string only;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto next = [&]() -> const char * {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "bench_capture: %s needs a value\n", arg.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--dir")
+            dir = next();
+        else if (arg == "--packets")
+            packets = std::strtoull(next(), nullptr, 10);
+        else if (arg == "--tshark-packets")
+            tsharkPackets = std::strtoull(next(), nullptr, 10);
+        else if (arg == "--snaplen")
+            snaplen = std::uint32_t(std::strtoul(next(), nullptr, 10));
+        else if (arg == "--runs")
+            runs = std::max(1, std::atoi(next()));
+        else if (arg == "--only")
+            only = next();
+        else if (arg == "--remove-files")
+            keep = false;
+        else {
+            std::fprintf(stderr,
+                         "usage: bench_capture [--dir DIR] [--packets N] [--runs N] "
+                         "[--tshark-packets N] [--snaplen N] [--only TEXT] [--remove-files]\n");
+            return 2;
+        }
+    }
+    if (dir.empty()) {
+        const char *tmp = std::getenv("TMPDIR");
+        dir = std::string(tmp ? tmp : "/tmp") + "/cartograph-bench-capture";
+    }
+    QDir().mkpath(QString::fromStdString(dir));
+    tsharkPackets = std::min(tsharkPackets, packets);
+
+    char self[4096] = {};
+    if (readlink("/proc/self/exe", self, sizeof self - 1) <= 0) {
+        std::fprintf(stderr, "bench_capture: cannot find own executable\n");
+        return 1;
+    }
+    const std::string cli = CARTOGRAPH_CLI_PATH;
+
+    const std::vector<std::uint64_t> sizes{10'000, 1'000'000};
+    const std::vector<Variant> variants{
+        {"plain", bench::Encapsulation::None, 0},
+        {"vxlan8472", bench::Encapsulation::Vxlan, 8472},
+        {"vxlan4789", bench::Encapsulation::Vxlan, 4789},
+        {"ipip", bench::Encapsulation::IpIp, 0},
+    };
+
+    std::printf("capture benchmark: %llu packets per file, snaplen %u, %d runs; load average at "
+                "start %s (%ld CPUs)\n",
+                static_cast<unsigned long long>(packets), snaplen, runs, loadAverage().c_str(),
+                sysconf(_SC_NPROCESSORS_ONLN));
+    std::vector<FileFigures> all;
+    std::vector<std::string> files; // the files this run generated or reused
+    for (const std::uint64_t conversations : sizes) {
+        for (const Variant &variant : variants) {
+            FileFigures figures;
+            figures.label = variant.label + "-" + conversationsLabel(conversations);
+            figures.conversations = conversations;
+            figures.encapsulation = variant.encapsulation;
+            if (!only.empty() && figures.label.find(only) == std::string::npos)
+                continue;
+            if (conversations > packets) {
+                std::printf("\n%s: skipped, %llu packets cannot hold %llu conversations\n",
+                            figures.label.c_str(), static_cast<unsigned long long>(packets),
+                            static_cast<unsigned long long>(conversations));
+                continue;
+            }
+            const std::string file = dir + "/cartograph-" + figures.label + "-" +
+                                     std::to_string(packets) + "p-s" + std::to_string(snaplen) +
+                                     ".pcap";
+            if (!QFileInfo::exists(QString::fromStdString(file))) {
+                bench::TrafficSpec spec;
+                spec.packets = packets;
+                spec.conversations = conversations;
+                spec.encapsulation = variant.encapsulation;
+                spec.vxlanPort = variant.vxlanPort ? variant.vxlanPort : 8472;
+                spec.snaplen = snaplen;
+                const double start = now();
+                const auto written = bench::writeTrafficPcap(spec, QString::fromStdString(file));
+                if (!written) {
+                    std::fprintf(stderr, "bench_capture: %s\n",
+                                 qPrintable(describe(written.error())));
+                    return 1;
+                }
+                std::printf("generated %s in %.1f s (%.0f MB)\n", file.c_str(), now() - start,
+                            double(written->fileBytes) / 1e6);
+            }
+            const std::string prefix = file.substr(0, file.size() - 5) + "-first" +
+                                       std::to_string(tsharkPackets) + ".pcap";
+            if (!QFileInfo::exists(QString::fromStdString(prefix)) &&
+                !writePrefix(file, prefix, tsharkPackets)) {
+                std::fprintf(stderr, "bench_capture: cannot write %s\n", prefix.c_str());
+                return 1;
+            }
+            files.push_back(file);
+            files.push_back(prefix);
+            std::printf("\n%s: %s, %.0f MB\n", figures.label.c_str(), file.c_str(),
+                        double(QFileInfo(QString::fromStdString(file)).size()) / 1e6);
+            std::fflush(stdout);
+
+            // One unmeasured pass brings the file into the page cache, so the first measured
+            // loop does not pay for the disk.
+            if (!runChild({self, "--bare", file}).ok) {
+                std::fprintf(stderr, "bench_capture: cannot read %s\n", file.c_str());
+                return 1;
+            }
+            for (int run = 0; run < runs; ++run) {
+                const ChildResult bare = runChild({self, "--bare", file});
+                const ChildResult analyze = runChild({self, "--analyze", file});
+                const ChildResult flows = runChild({cli, "flows", "--pcap", file}, true);
+                if (!bare.ok || !analyze.ok || !flows.ok) {
+                    std::fprintf(stderr, "bench_capture: a run failed on %s\n", file.c_str());
+                    return 1;
+                }
+                const double n = field(analyze.output, "packets");
+                figures.bare.add(n / field(bare.output, "seconds"));
+                figures.bareCpu.add(n / field(bare.output, "cpu"));
+                figures.analyze.add(n / field(analyze.output, "seconds"));
+                figures.analyzeCpu.add(n / field(analyze.output, "cpu"));
+                figures.cli.add(n / flows.seconds);
+                figures.cliCpu.add(n / flows.cpu);
+                figures.cliPeakKb = std::max(figures.cliPeakKb, flows.maxRssKb);
+                figures.flows = std::uint64_t(field(analyze.output, "flows"));
+                const double peakBytes =
+                    (field(analyze.output, "peak_kb") - field(analyze.output, "baseline_kb")) *
+                    1024;
+                figures.peakRssPerFlow = peakBytes / double(figures.flows);
+                if (field(analyze.output, "evicted") > 0)
+                    std::printf("  note: %.0f flows evicted\n", field(analyze.output, "evicted"));
+            }
+            const ChildResult table = runChild({self, "--table", file});
+            if (!table.ok) {
+                std::fprintf(stderr, "bench_capture: the table run failed on %s\n", file.c_str());
+                return 1;
+            }
+            const double tableFlows = field(table.output, "flows");
+            figures.tableBytesPerFlow = field(table.output, "table_bytes") / tableFlows;
+            figures.tableRssPerFlow =
+                (field(table.output, "rss_kb") - field(table.output, "baseline_kb")) * 1024 /
+                tableFlows;
+
+            std::vector<std::string> tshark{"tshark", "-n", "-q", "-z", "conv,tcp", "-r", prefix};
+            if (variant.vxlanPort == 8472) // tshark decodes only 4789 as VXLAN by itself
+                tshark.insert(tshark.begin() + 1, {"-d", "udp.port==8472,vxlan"});
+            const ChildResult sharkRun = runChild(tshark, true);
+            const ChildResult prefixRun = runChild({self, "--analyze", prefix});
+            if (!sharkRun.ok || !prefixRun.ok) {
+                std::fprintf(stderr, "bench_capture: tshark or the prefix run failed on %s\n",
+                             prefix.c_str());
+                return 1;
+            }
+            const double prefixPackets = field(prefixRun.output, "packets");
+            figures.tsharkPps = prefixPackets / sharkRun.seconds;
+            figures.tsharkCpuPps = prefixPackets / sharkRun.cpu;
+            figures.prefixAnalyzePps = prefixPackets / field(prefixRun.output, "seconds");
+            figures.prefixAnalyzeCpuPps = prefixPackets / field(prefixRun.output, "cpu");
+
+            std::printf("  best of %d runs (worst)         per wall second            per CPU "
+                        "second\n",
+                        runs);
+            std::printf("  bare libpcap loop (the floor):  %s  %s\n", figures.bare.text().c_str(),
+                        figures.bareCpu.text().c_str());
+            std::printf("  analyzeCapture, in-process:     %s  %s = %.0f%% of bare (CPU)\n",
+                        figures.analyze.text().c_str(), figures.analyzeCpu.text().c_str(),
+                        100 * figures.analyzeCpu.best() / figures.bareCpu.best());
+            std::printf("  cartograph-cli flows, JSON out: %s  %s, peak RSS %.0f MB\n",
+                        figures.cli.text().c_str(), figures.cliCpu.text().c_str(),
+                        double(figures.cliPeakKb) / 1024);
+            std::printf("  first %.0f packets (1 run): tshark -q -z conv,tcp %.3f Mpkt/s wall, "
+                        "%.3f CPU (%.1f s) | analyzeCapture %.2f wall, %.2f CPU | %.0fx (CPU)\n",
+                        prefixPackets, figures.tsharkPps / 1e6, figures.tsharkCpuPps / 1e6,
+                        sharkRun.seconds, figures.prefixAnalyzePps / 1e6,
+                        figures.prefixAnalyzeCpuPps / 1e6,
+                        figures.prefixAnalyzeCpuPps / figures.tsharkCpuPps);
+            std::printf("  flows %llu | per flow: FlowTable::memoryBytes %.0f B, table RSS %.0f B "
+                        "(no chart buckets) | analyzeCapture peak RSS incl. the returned "
+                        "FlowRecords %.0f B\n",
+                        static_cast<unsigned long long>(figures.flows), figures.tableBytesPerFlow,
+                        figures.tableRssPerFlow, figures.peakRssPerFlow);
+            std::fflush(stdout);
+            all.push_back(figures);
+        }
+    }
+
+    std::printf("\nRESULT (rates per CPU second of the measured work; load average at end %s)\n",
+                loadAverage().c_str());
+    std::printf("%-16s %10s %10s %7s %8s %9s %8s %9s %9s\n", "file", "bare Mp/s", "ours Mp/s",
+                "of bare", "vs plain", "vs tshark", "B/flow", "RSS/flow", "peak/flow");
+    const auto plainOf = [&](const FileFigures &f) -> const FileFigures * {
+        for (const FileFigures &p : all) {
+            if (p.conversations == f.conversations && p.encapsulation == bench::Encapsulation::None)
+                return &p;
+        }
+        return nullptr;
+    };
+    for (const FileFigures &f : all) {
+        const FileFigures *plain = plainOf(f);
+        char vsPlain[32] = "-";
+        if (plain && plain != &f)
+            std::snprintf(vsPlain, sizeof vsPlain, "%.2fx",
+                          f.analyzeCpu.best() / plain->analyzeCpu.best());
+        std::printf("%-16s %10.2f %10.2f %6.0f%% %8s %8.0fx %8.0f %9.0f %9.0f\n", f.label.c_str(),
+                    f.bareCpu.best() / 1e6, f.analyzeCpu.best() / 1e6,
+                    100 * f.analyzeCpu.best() / f.bareCpu.best(), vsPlain,
+                    f.prefixAnalyzeCpuPps / f.tsharkCpuPps, f.tableBytesPerFlow, f.tableRssPerFlow,
+                    f.peakRssPerFlow);
+    }
+    std::printf("targets: plain >= %.0f%% of bare | encapsulated >= %.1fx plain | >= %.0fx tshark "
+                "| <= %.0f B/flow without chart buckets (FlowTable::memoryBytes and table RSS)\n",
+                100 * kTargetPlainOfBare, kTargetEncapsulatedOfPlain, kTargetOverTshark,
+                kTargetBytesPerFlow);
+    for (const FileFigures &f : all) {
+        const FileFigures *plain = plainOf(f);
+        std::string line = f.label + ":";
+        char part[160];
+        if (f.encapsulation == bench::Encapsulation::None) {
+            std::snprintf(part, sizeof part, " of bare %s;",
+                          verdict(f.analyzeCpu.best() >= kTargetPlainOfBare * f.bareCpu.best()));
+            line += part;
+        } else if (plain) {
+            std::snprintf(part, sizeof part, " vs plain %s;",
+                          verdict(f.analyzeCpu.best() >=
+                                  kTargetEncapsulatedOfPlain * plain->analyzeCpu.best()));
+            line += part;
+        }
+        std::snprintf(
+            part, sizeof part, " vs tshark %s; memory %s",
+            verdict(f.prefixAnalyzeCpuPps >= kTargetOverTshark * f.tsharkCpuPps),
+            verdict(std::max(f.tableBytesPerFlow, f.tableRssPerFlow) <= kTargetBytesPerFlow));
+        line += part;
+        std::printf("%s\n", line.c_str());
+    }
+    if (!keep) {
+        for (const std::string &path : files)
+            std::remove(path.c_str());
+    }
+    return 0;
+}
