@@ -96,4 +96,20 @@ std::unique_ptr<SnapshotSource> makeDemoSource(DemoFlavour flavour)
     return std::make_unique<DemoSnapshotSource>(flavour);
 }
 
+MemorySnapshotSource::MemorySnapshotSource(ClusterSnapshot snapshot, QString name)
+    : m_snapshot(std::move(snapshot))
+    , m_name(std::move(name))
+{}
+
+Result<ClusterSnapshot> MemorySnapshotSource::load(const std::atomic_bool *cancel) const
+{
+    if (cancel && cancel->load()) {
+        Error error;
+        error.code = ErrorCode::Cancelled;
+        error.file = m_name;
+        return error;
+    }
+    return m_snapshot;
+}
+
 } // namespace cartograph

@@ -33,6 +33,19 @@ private:
     QStringList m_paths;
 };
 
+// A snapshot already in memory (the live model after a batch of watch events), under a name.
+class MemorySnapshotSource final : public SnapshotSource
+{
+public:
+    MemorySnapshotSource(ClusterSnapshot snapshot, QString name);
+    QString displayName() const override { return m_name; }
+    Result<ClusterSnapshot> load(const std::atomic_bool *cancel = nullptr) const override;
+
+private:
+    ClusterSnapshot m_snapshot;
+    QString m_name;
+};
+
 enum class DemoFlavour
 {
     CalicoIpIp,

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QSaveFile>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 namespace cartograph {
 
@@ -467,31 +469,76 @@ json nodeNetworkJson(const NodeNetwork &network)
 
 } // namespace
 
+namespace {
+
+// Writes the snapshot as the `kind: List` document nlohmann would print for it (members in key
+// order, items between them), one item at a time: only one item is ever built as a json value,
+// where building the whole document first held several copies of the cluster (the items, the
+// list made from them, the text) — gigabytes at 150,000 pods.
+template <typename Sink>
+void writeSnapshotJson(const ClusterSnapshot &snapshot, bool indented, Sink &&sink)
+{
+    bool first = true;
+    std::string text;
+    auto item = [&](const json &value) {
+        if (!indented) {
+            if (!first)
+                sink(",", 1);
+            text = value.dump();
+            sink(text.data(), text.size());
+            first = false;
+            return;
+        }
+        // Items sit two levels (eight spaces) deep. A JSON string holds no raw line break, so
+        // each one in the printed item starts a line to indent.
+        const std::string printed = value.dump(4);
+        text.assign(first ? "\n        " : ",\n        ");
+        for (const char c : printed) {
+            text += c;
+            if (c == '\n')
+                text.append(8, ' ');
+        }
+        sink(text.data(), text.size());
+        first = false;
+    };
+    auto put = [&](std::string_view part) { sink(part.data(), part.size()); };
+
+    put(indented ? "{\n    \"apiVersion\": \"v1\",\n    \"items\": ["
+                 : R"({"apiVersion":"v1","items":[)");
+    for (const auto &ns : snapshot.namespaces)
+        item(namespaceJson(ns));
+    for (const auto &node : snapshot.nodes)
+        item(nodeJson(node));
+    for (const auto &pod : snapshot.pods)
+        item(podJson(pod));
+    for (const auto &service : snapshot.services)
+        item(serviceJson(service));
+    for (const auto &slice : snapshot.endpointSlices)
+        item(endpointSliceJson(slice));
+    for (const auto &policy : snapshot.networkPolicies)
+        item(networkPolicyJson(policy));
+    for (const auto &ds : snapshot.daemonSets)
+        item(daemonSetJson(ds));
+    for (const auto &network : snapshot.nodeNetworks)
+        item(nodeNetworkJson(network));
+    if (indented) {
+        put(first ? "],\n" : "\n    ],\n");
+        put("    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    "
+            "}\n}\n");
+    } else {
+        put(R"(],"kind":"List","metadata":{"resourceVersion":""}})"
+            "\n");
+    }
+}
+
+} // namespace
+
 QByteArray snapshotToJson(const ClusterSnapshot &snapshot, bool indented)
 {
-    json items = json::array();
-    for (const auto &ns : snapshot.namespaces)
-        items.push_back(namespaceJson(ns));
-    for (const auto &node : snapshot.nodes)
-        items.push_back(nodeJson(node));
-    for (const auto &pod : snapshot.pods)
-        items.push_back(podJson(pod));
-    for (const auto &service : snapshot.services)
-        items.push_back(serviceJson(service));
-    for (const auto &slice : snapshot.endpointSlices)
-        items.push_back(endpointSliceJson(slice));
-    for (const auto &policy : snapshot.networkPolicies)
-        items.push_back(networkPolicyJson(policy));
-    for (const auto &ds : snapshot.daemonSets)
-        items.push_back(daemonSetJson(ds));
-    for (const auto &network : snapshot.nodeNetworks)
-        items.push_back(nodeNetworkJson(network));
-    const json list = {{"apiVersion", "v1"},
-                       {"kind", "List"},
-                       {"metadata", {{"resourceVersion", ""}}},
-                       {"items", items}};
-    const std::string text = list.dump(indented ? 4 : -1) + '\n';
-    return QByteArray(text.data(), qsizetype(text.size()));
+    QByteArray out;
+    writeSnapshotJson(snapshot, indented,
+                      [&](const char *data, size_t size) { out.append(data, qsizetype(size)); });
+    return out;
 }
 
 Status saveSnapshotFile(const ClusterSnapshot &snapshot, const QString &path)
@@ -504,8 +551,23 @@ Status saveSnapshotFile(const ClusterSnapshot &snapshot, const QString &path)
         error.detail = file.errorString();
         return error;
     }
-    const QByteArray data = snapshotToJson(snapshot);
-    if (file.write(data) != data.size() || !file.commit()) {
+    // Streamed through a small buffer: the file's text is never held whole.
+    constexpr size_t kFlushSize = 1 << 20;
+    std::string buffer;
+    buffer.reserve(kFlushSize + 64 * 1024);
+    bool written = true;
+    auto flush = [&] {
+        if (written && !buffer.empty())
+            written = file.write(buffer.data(), qint64(buffer.size())) == qint64(buffer.size());
+        buffer.clear();
+    };
+    writeSnapshotJson(snapshot, true, [&](const char *data, size_t size) {
+        buffer.append(data, size);
+        if (buffer.size() >= kFlushSize)
+            flush();
+    });
+    flush();
+    if (!written || !file.commit()) {
         error.detail = file.errorString();
         return error;
     }
