@@ -67,35 +67,35 @@
             &lt;numerusform&gt;bridge · %n ports&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n pod&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n pod&lt;/numerusform&gt;
             &lt;numerusform&gt;%n pods&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n service&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n service&lt;/numerusform&gt;
             &lt;numerusform&gt;%n services&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n pod, first %1 drawn&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n pod, first %1 drawn&lt;/numerusform&gt;
             &lt;numerusform&gt;%n pods, first %1 drawn&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;→ %n pod&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;→ %n pod&lt;/numerusform&gt;
             &lt;numerusform&gt;→ %n pods&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n node&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n node&lt;/numerusform&gt;
@@ -105,7 +105,7 @@
 &lt;/context&gt;
 &lt;context&gt;
     &lt;name&gt;cartograph::CniDetection&lt;/name&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;no tunnel device on the %n node with interface facts&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;no tunnel device on the %n node with interface facts&lt;/numerusform&gt;
@@ -115,7 +115,7 @@
 &lt;/context&gt;
 &lt;context&gt;
     &lt;name&gt;cartograph::PolicyEngine&lt;/name&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;service port %1/%2 forwards to targetPort %3 on %n backend</numerusform>
             <numerusform>bridge · %n ports&lt;/source&gt;
         &lt;translation&gt;
@@ -123,35 +123,35 @@
             &lt;numerusform&gt;bridge · %n ports&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n pods&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n pod&lt;/numerusform&gt;
             &lt;numerusform&gt;%n pods&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n services&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n service&lt;/numerusform&gt;
             &lt;numerusform&gt;%n services&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n pods, first %1 drawn&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n pod, first %1 drawn&lt;/numerusform&gt;
             &lt;numerusform&gt;%n pods, first %1 drawn&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;→ %n pods&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;→ %n pod&lt;/numerusform&gt;
             &lt;numerusform&gt;→ %n pods&lt;/numerusform&gt;
         &lt;/translation&gt;
     &lt;/message&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;%n nodes&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;%n node&lt;/numerusform&gt;
@@ -161,7 +161,7 @@
 &lt;/context&gt;
 &lt;context&gt;
     &lt;name&gt;cartograph::CniDetection&lt;/name&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;no tunnel device on the %n nodes with interface facts&lt;/source&gt;
         &lt;translation&gt;
             &lt;numerusform&gt;no tunnel device on the %n node with interface facts&lt;/numerusform&gt;
@@ -171,8 +171,52 @@
 &lt;/context&gt;
 &lt;context&gt;
     &lt;name&gt;cartograph::PolicyEngine&lt;/name&gt;
-    &lt;message numerus="yes"&gt;
+    &lt;message numerus=&quot;yes&quot;&gt;
         &lt;source&gt;service port %1/%2 forwards to targetPort %3 on %n backends</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cartograph::app::DiagnosticsPanel</name>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n note(s)</source>
+        <translation>
+            <numerusform>%n note</numerusform>
+            <numerusform>%n notes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cartograph::app::LiveCluster</name>
+    <message numerus="yes">
+        <source>%1: listing %2 (%n page(s), %3 objects)</source>
+        <translation>
+            <numerusform>%1: listing %2 (%n page, %3 objects)</numerusform>
+            <numerusform>%1: listing %2 (%n pages, %3 objects)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cartograph::app::MainWindow</name>
+    <message numerus="yes">
+        <source>Cluster changed: %n object(s)</source>
+        <translation>
+            <numerusform>Cluster changed: %n object</numerusform>
+            <numerusform>Cluster changed: %n objects</numerusform>
         </translation>
     </message>
 </context>

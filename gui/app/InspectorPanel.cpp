@@ -243,6 +243,21 @@ QString InspectorPanel::toPlainText() const
     return text;
 }
 
+void InspectorPanel::showFlow(const FlowDetails &flow)
+{
+    m_shape = -1;
+    m_tree->clear();
+    setHeader(flow.title, flow.subtitle);
+    m_hint->setText(tr("Double-click a blue row to jump to that endpoint in the diagram."));
+    QTreeWidgetItem *ends = addSection(tr("Endpoints"));
+    addRow(ends, tr("A (initiator)"), flow.endpointA, flow.shapeA);
+    addRow(ends, tr("B"), flow.endpointB, flow.shapeB);
+    QTreeWidgetItem *traffic = addSection(tr("Flow"));
+    for (const auto &[key, value] : flow.rows)
+        addRow(traffic, key, value);
+    finishTree();
+}
+
 void InspectorPanel::showShape(qsizetype shape)
 {
     if (!m_cluster.snapshot || !m_cluster.scene) {

@@ -29,6 +29,20 @@ public:
     void showShape(qsizetype shape);
     qsizetype shape() const { return m_shape; }
 
+    // A flow picked in the flows table: its rows, with the two endpoints as links when they
+    // are drawn.
+    struct FlowDetails
+    {
+        QString title;
+        QString subtitle;
+        QList<std::pair<QString, QString>> rows;
+        QString endpointA; // labels of the two sides
+        QString endpointB;
+        qsizetype shapeA = -1;
+        qsizetype shapeB = -1;
+    };
+    void showFlow(const FlowDetails &flow);
+
     QString title() const;
     QString subtitle() const;
     // The panel as indented "key: value" lines, for copying and for tests.

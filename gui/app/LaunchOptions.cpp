@@ -1,6 +1,7 @@
 #include "LaunchOptions.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <cstring>
 
@@ -51,13 +52,19 @@ std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &ar
         Tr::tr("png"));
     const QCommandLineOption sizeOption(
         QStringLiteral("size"), Tr::tr("Window size, for example 1600x1000."), Tr::tr("WxH"));
+    const QCommandLineOption captureOption(
+        QStringLiteral("capture"),
+        Tr::tr("Replay a pcap or pcapng capture onto the snapshot (a FILE ending in .pcap, "
+               ".pcapng or .cap does the same)."),
+        Tr::tr("file"));
     parser.addOption(demoOption);
+    parser.addOption(captureOption);
     parser.addOption(screenshotOption);
     parser.addOption(sizeOption);
     parser.addPositionalArgument(
         Tr::tr("FILE"),
         Tr::tr("Snapshot files to open together (kubectl get … -o json/yaml output, or saved by "
-               "Cartograph)."),
+               "Cartograph); a .pcap, .pcapng or .cap file among them is replayed onto them."),
         Tr::tr("[FILE...]"));
 
     if (!parser.parse(arguments))
@@ -70,7 +77,26 @@ std::variant<LaunchOptions, LaunchExit> parseLaunchOptions(const QStringList &ar
                                  QCoreApplication::applicationVersion()};
 
     LaunchOptions options;
-    options.files = parser.positionalArguments();
+    for (const QString &file : parser.positionalArguments()) {
+        const QString suffix = QFileInfo(file).suffix().toLower();
+        if (suffix == u"pcap" || suffix == u"pcapng" || suffix == u"cap") {
+            if (!options.capture.isEmpty())
+                return LaunchExit{2, Tr::tr("cartograph: give one capture to replay, not %1 and "
+                                            "%2.")
+                                         .arg(options.capture, file)};
+            options.capture = file;
+        } else {
+            options.files << file;
+        }
+    }
+    if (parser.isSet(captureOption)) {
+        if (!options.capture.isEmpty())
+            return LaunchExit{2, Tr::tr("cartograph: give one capture to replay, not %1 and %2.")
+                                     .arg(options.capture, parser.value(captureOption))};
+        options.capture = parser.value(captureOption);
+        if (options.capture.isEmpty())
+            return LaunchExit{2, Tr::tr("cartograph: --capture needs a file name.")};
+    }
     if (parser.isSet(demoOption)) {
         const QString name = parser.value(demoOption).trimmed().toLower();
         if (name == u"calico")

@@ -17,6 +17,7 @@ namespace cartograph::app {
 struct LaunchOptions
 {
     QStringList files;
+    QString capture; // a pcap/pcapng to replay onto the snapshot (--capture, or a *.pcap file)
     std::optional<DemoFlavour> demo;
     QString screenshotPath; // grab the window to this PNG once the snapshot is shown, then quit
     QSize windowSize;       // invalid: restore the last one

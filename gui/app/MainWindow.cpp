@@ -1,24 +1,32 @@
 #include "MainWindow.h"
 
 #include "DiagramPainter.h"
+#include "FlowExport.h"
+#include "FlowTableModel.h"
 #include "InspectorPanel.h"
+#include "ReplayTimeline.h"
 #include "SnapshotIo.h"
 #include "TopologyView.h"
+#include "TrafficCharts.h"
 
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFuture>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QImageWriter>
+#include <QIntValidator>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,12 +37,15 @@
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QProgressBar>
+#include <QSaveFile>
 #include <QScreen>
 #include <QStatusBar>
 #include <QStyle>
 #include <QSvgRenderer>
+#include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 
@@ -127,6 +138,12 @@ void whenFinished(QFuture<T> future, MainWindow *window, Handler handler)
     });
 }
 
+bool isCaptureFile(const QFileInfo &info)
+{
+    const QString suffix = info.suffix().toLower();
+    return info.isFile() && (suffix == u"pcap" || suffix == u"pcapng" || suffix == u"cap");
+}
+
 bool isSnapshotFile(const QFileInfo &info)
 {
     const QString suffix = info.suffix().toLower();
@@ -179,6 +196,8 @@ MainWindow::MainWindow(Options options, QWidget *parent)
     createToolBar();
     createDocks();
     createStatusBar();
+    createCaptureDocks();
+    createLiveParts();
 
     connect(m_view, &TopologyView::selectionChanged, this,
             [this](qsizetype shape) { m_inspector->showShape(shape); });
@@ -187,6 +206,9 @@ MainWindow::MainWindow(Options options, QWidget *parent)
 
     applyTheme(m_settings.theme());
     restoreWindowState();
+    // A saved layout may have them open; they stay closed until a capture is replayed.
+    for (QDockWidget *dock : {m_timelineDock, m_flowsDock, m_chartsDock})
+        dock->hide();
     updateActions();
     updateStatus();
 }
@@ -195,6 +217,8 @@ MainWindow::~MainWindow()
 {
     if (m_cancel)
         m_cancel->store(true);
+    if (m_captureCancel)
+        m_captureCancel->store(true);
 }
 
 // --- construction --------------------------------------------------------------------------
@@ -216,6 +240,25 @@ void MainWindow::createActions()
         connect(action, &QAction::triggered, this, [this, flavour] { openDemo(flavour); });
         m_demoActions << action;
     }
+
+    m_openCaptureAction = new QAction(tr("Open &Capture…"), this);
+    m_openCaptureAction->setObjectName(QStringLiteral("actionOpenCapture"));
+    m_openCaptureAction->setIconText(tr("Capture"));
+    m_openCaptureAction->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    m_openCaptureAction->setStatusTip(
+        tr("Replay a pcap or pcapng onto the snapshot: flows on the diagram, table and charts"));
+    connect(m_openCaptureAction, &QAction::triggered, this, &MainWindow::openCaptureDialog);
+
+    m_exportFlowsAction = new QAction(tr("Export &Flows…"), this);
+    m_exportFlowsAction->setObjectName(QStringLiteral("actionExportFlows"));
+    m_exportFlowsAction->setStatusTip(tr("Save every flow of the capture as CSV or JSON"));
+    connect(m_exportFlowsAction, &QAction::triggered, this, &MainWindow::exportFlowsDialog);
+
+    m_exportPacketsAction = new QAction(tr("Export &Packets of Selected Flows…"), this);
+    m_exportPacketsAction->setObjectName(QStringLiteral("actionExportPackets"));
+    m_exportPacketsAction->setStatusTip(
+        tr("Save the packets of the flows selected in the table as a pcap"));
+    connect(m_exportPacketsAction, &QAction::triggered, this, &MainWindow::exportPacketsDialog);
 
     m_saveAction = new QAction(tr("&Save Snapshot As…"), this);
     m_saveAction->setObjectName(QStringLiteral("actionSaveSnapshot"));
@@ -253,10 +296,15 @@ void MainWindow::createActions()
     m_findAction = new QAction(tr("&Find…"), this);
 
     const std::pair<QAction *, const char *> icons[] = {
-        {m_openAction, "document-open"},      {m_saveAction, "document-save-as"},
-        {m_exportAction, "document-export"},  {m_zoomInAction, "zoom-in"},
-        {m_zoomOutAction, "zoom-out"},        {m_zoomFitAction, "zoom-fit-best"},
-        {m_zoomResetAction, "zoom-original"}, {m_findAction, "edit-find"},
+        {m_openAction, "document-open"},
+        {m_saveAction, "document-save-as"},
+        {m_openCaptureAction, "document-open"},
+        {m_exportAction, "document-export"},
+        {m_zoomInAction, "zoom-in"},
+        {m_zoomOutAction, "zoom-out"},
+        {m_zoomFitAction, "zoom-fit-best"},
+        {m_zoomResetAction, "zoom-original"},
+        {m_findAction, "edit-find"},
     };
     for (const auto &[action, name] : icons)
         action->setProperty(IconProperty, QString::fromLatin1(name));
@@ -300,9 +348,12 @@ void MainWindow::createMenus()
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::pruneRecentFiles);
     m_demoMenu = file->addMenu(tr("Open &Demo"));
     m_demoMenu->addActions(m_demoActions);
+    file->addAction(m_openCaptureAction);
     file->addSeparator();
     file->addAction(m_saveAction);
     file->addAction(m_exportAction);
+    file->addAction(m_exportFlowsAction);
+    file->addAction(m_exportPacketsAction);
     file->addSeparator();
     file->addAction(m_quitAction);
     rebuildRecentMenu();
@@ -347,6 +398,7 @@ void MainWindow::createToolBar()
     demoButton->setPopupMode(QToolButton::InstantPopup);
     demoButton->setMenu(m_demoMenu);
     bar->addWidget(demoButton);
+    bar->addAction(m_openCaptureAction);
     bar->addAction(m_exportAction);
     bar->addSeparator();
 
@@ -547,6 +599,8 @@ void MainWindow::cancelLoading()
     setLoading(false);
     statusBar()->showMessage(tr("Loading cancelled; still showing the previous snapshot"), 5000);
     log(tr("Loading cancelled by the user"));
+    if (!m_pendingCapture.isEmpty())
+        startCaptureLoad(std::exchange(m_pendingCapture, QString()));
 }
 
 void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
@@ -568,11 +622,18 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
             message + u"\n\n" +
                 (m_cluster.ok() ? tr("Still showing %1.").arg(m_cluster.sourceName) : QString()));
         emit loadFailed(message);
+        if (!m_pendingCapture.isEmpty())
+            startCaptureLoad(std::exchange(m_pendingCapture, QString()));
         return;
     }
 
     m_cluster = loaded;
     m_view->setScene(loaded.scene);
+    // The capture follows the snapshot: its endpoints are attributed afresh.
+    if (!m_pendingCapture.isEmpty())
+        startCaptureLoad(std::exchange(m_pendingCapture, QString()));
+    else if (m_replay)
+        startCaptureLoad(m_replay->path);
     m_inspector->setCluster(loaded);
     for (auto it = recentPaths.crbegin(); it != recentPaths.crend(); ++it)
         m_settings.addRecentFile(*it);
@@ -683,6 +744,8 @@ void MainWindow::updateActions()
     m_exportAction->setEnabled(loaded);
     for (QAction *action : {m_zoomInAction, m_zoomOutAction, m_zoomFitAction, m_zoomResetAction})
         action->setEnabled(loaded);
+    m_exportFlowsAction->setEnabled(m_replay != nullptr);
+    m_exportPacketsAction->setEnabled(m_replay && !selectedFlows().empty());
 }
 
 // --- recent files --------------------------------------------------------------------------
@@ -834,8 +897,10 @@ void MainWindow::exportDiagramTo(const QString &path, diagram::ExportFormat form
     const qreal longest = std::max({bounds.width(), bounds.height(), qreal(1)});
     const qreal pngScale = std::clamp(16000.0 / longest, 0.05, 2.0);
     statusBar()->showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
-    auto job = QtConcurrent::run([scene, format, path, pngScale]() -> std::optional<Error> {
-        const Status status = diagram::exportScene(*scene, format, path, pngScale);
+    // The flows on the diagram go into the picture as they are shown.
+    std::shared_ptr<const diagram::FlowOverlay> flows = m_view->flowOverlay();
+    auto job = QtConcurrent::run([scene, flows, format, path, pngScale]() -> std::optional<Error> {
+        const Status status = diagram::exportScene(*scene, format, path, pngScale, flows.get());
         return status ? std::nullopt : std::optional<Error>(status.error());
     });
     whenFinished(job, this, [this, path](const std::optional<Error> &error) {
@@ -1001,6 +1066,7 @@ void MainWindow::applyTheme(Settings::Theme theme)
         break;
     }
     m_view->setDiagramStyle(dark ? diagram::DiagramStyle::dark() : diagram::DiagramStyle::light());
+    m_charts->setDarkMode(dark);
     refreshIcons(dark);
     updateStatus();
 }
@@ -1054,6 +1120,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_cancel)
         m_cancel->store(true);
+    if (m_captureCancel)
+        m_captureCancel->store(true);
+    m_timeline->pause();
     if (m_options.persistWindowState) {
         m_settings.setMainWindowGeometry(saveGeometry());
         m_settings.setMainWindowState(saveState());
@@ -1077,7 +1146,7 @@ QStringList MainWindow::droppedFiles(const QMimeData *mime) const
                 QDir(info.absoluteFilePath())
                     .entryInfoList(QDir::Files | QDir::Readable, QDir::Name);
             for (const QFileInfo &entry : entries) {
-                if (isSnapshotFile(entry))
+                if (isSnapshotFile(entry) || isCaptureFile(entry))
                     files << entry.absoluteFilePath();
             }
         } else {
@@ -1105,7 +1174,17 @@ void MainWindow::dropEvent(QDropEvent *event)
     if (files.isEmpty())
         return;
     event->acceptProposedAction();
-    openFiles(files);
+    QStringList snapshots;
+    QString capture;
+    for (const QString &file : files) {
+        if (isCaptureFile(QFileInfo(file)))
+            capture = file; // one capture is replayed at a time: the last one dropped
+        else
+            snapshots << file;
+    }
+    openFiles(snapshots);
+    if (!capture.isEmpty())
+        openCapture(capture);
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
@@ -1133,6 +1212,620 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
         }
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+// --- capture replay ------------------------------------------------------------------------
+
+// What the capture worker hands back: the replay, its attribution and where its flows are
+// drawn, or why there is none.
+struct MainWindow::CaptureLoad
+{
+    QString path;
+    std::shared_ptr<const capture::CaptureReplay> replay;
+    std::shared_ptr<const capture::EndpointAttributor> attributor;
+    std::shared_ptr<const diagram::TopologyScene> scene; // the ends below are for this one
+    capture::AnalysisOptions options;
+    std::vector<std::pair<diagram::FlowEnd, diagram::FlowEnd>> ends;
+    std::optional<Error> error;
+    bool cancelled = false;
+    qint64 milliseconds = 0;
+};
+
+namespace {
+
+diagram::FlowEnd flowEnd(const ClusterSnapshot *snapshot, const capture::ClusterEndpoint &endpoint)
+{
+    diagram::FlowEnd end;
+    if (!snapshot)
+        return end;
+    using Kind = capture::ClusterEndpoint::Kind;
+    switch (endpoint.kind) {
+    case Kind::Pod:
+        if (!endpoint.name.isEmpty()) {
+            end.kind = ModelKind::Pod;
+            end.index = snapshot->findPod(endpoint.namespaceName, endpoint.name);
+        }
+        end.nodeIndex = snapshot->findNode(endpoint.nodeName);
+        break;
+    case Kind::Service:
+        end.kind = ModelKind::Service;
+        end.index = snapshot->findService(endpoint.namespaceName, endpoint.name);
+        break;
+    case Kind::Node:
+        end.kind = ModelKind::Node;
+        end.index = snapshot->findNode(endpoint.name);
+        break;
+    case Kind::External:
+        break;
+    }
+    return end;
+}
+
+} // namespace
+
+void MainWindow::createCaptureDocks()
+{
+    m_flowModel = new FlowTableModel(this);
+    m_flowFilter = new FlowFilterModel(this);
+    m_flowFilter->setSourceModel(m_flowModel);
+
+    auto *flowsPanel = new QWidget(this);
+    auto *flowsLayout = new QVBoxLayout(flowsPanel);
+    flowsLayout->setContentsMargins(4, 4, 4, 0);
+    flowsLayout->setSpacing(4);
+    auto *filterBar = new QHBoxLayout;
+    filterBar->setSpacing(6);
+    m_namespaceFilter = new QComboBox(flowsPanel);
+    m_namespaceFilter->setObjectName(QStringLiteral("flowNamespaceFilter"));
+    m_namespaceFilter->setToolTip(tr("Only flows with a side in this namespace"));
+    m_namespaceFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_nameFilter = new QLineEdit(flowsPanel);
+    m_nameFilter->setObjectName(QStringLiteral("flowNameFilter"));
+    m_nameFilter->setPlaceholderText(tr("Pod, service, node or IP"));
+    m_nameFilter->setClearButtonEnabled(true);
+    m_portFilter = new QLineEdit(flowsPanel);
+    m_portFilter->setObjectName(QStringLiteral("flowPortFilter"));
+    m_portFilter->setPlaceholderText(tr("Port"));
+    m_portFilter->setValidator(new QIntValidator(0, 65535, m_portFilter));
+    m_portFilter->setMaximumWidth(80);
+    m_protocolFilter = new QComboBox(flowsPanel);
+    m_protocolFilter->setObjectName(QStringLiteral("flowProtocolFilter"));
+    m_protocolFilter->addItem(tr("Any protocol"), QString());
+    for (const char *name : {"TCP", "UDP", "ICMP", "ICMPv6", "SCTP"})
+        m_protocolFilter->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
+    m_flowCount = new QLabel(flowsPanel);
+    m_flowCount->setObjectName(QStringLiteral("flowCount"));
+    m_flowCount->setForegroundRole(QPalette::PlaceholderText);
+    filterBar->addWidget(m_namespaceFilter);
+    filterBar->addWidget(m_nameFilter, 1);
+    filterBar->addWidget(m_portFilter);
+    filterBar->addWidget(m_protocolFilter);
+    filterBar->addWidget(m_flowCount);
+    flowsLayout->addLayout(filterBar);
+    for (QComboBox *box : {m_namespaceFilter, m_protocolFilter})
+        connect(box, &QComboBox::currentIndexChanged, this, &MainWindow::updateFlowFilter);
+    for (QLineEdit *field : {m_nameFilter, m_portFilter})
+        connect(field, &QLineEdit::textChanged, this, &MainWindow::updateFlowFilter);
+
+    m_flowTable = new QTableView(flowsPanel);
+    m_flowTable->setObjectName(QStringLiteral("flowTable"));
+    m_flowTable->setModel(m_flowFilter);
+    m_flowTable->setSortingEnabled(true);
+    m_flowTable->sortByColumn(FlowTableModel::First, Qt::AscendingOrder);
+    m_flowTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_flowTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_flowTable->setAlternatingRowColors(true);
+    m_flowTable->setWordWrap(false);
+    m_flowTable->verticalHeader()->hide();
+    m_flowTable->verticalHeader()->setDefaultSectionSize(m_flowTable->fontMetrics().height() + 6);
+    m_flowTable->horizontalHeader()->setStretchLastSection(true);
+    m_flowTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    flowsLayout->addWidget(m_flowTable, 1);
+    connect(m_flowTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::flowSelectionChanged);
+    connect(m_flowFilter, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateFlowCount);
+    connect(m_flowFilter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateFlowCount);
+    connect(m_flowFilter, &QAbstractItemModel::modelReset, this, &MainWindow::updateFlowCount);
+    connect(m_flowFilter, &QAbstractItemModel::layoutChanged, this, &MainWindow::updateFlowCount);
+
+    m_flowsDock = new QDockWidget(tr("Flows"), this);
+    m_flowsDock->setObjectName(QStringLiteral("flowsDock"));
+    m_flowsDock->setWidget(flowsPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_flowsDock);
+
+    m_charts = new TrafficCharts(this);
+    m_chartsDock = new QDockWidget(tr("Traffic"), this);
+    m_chartsDock->setObjectName(QStringLiteral("trafficDock"));
+    m_chartsDock->setWidget(m_charts);
+    // Beside the diagram under the inspector: the bottom stays low, so the diagram keeps its
+    // height and the charts their width.
+    addDockWidget(Qt::RightDockWidgetArea, m_chartsDock);
+    splitDockWidget(m_inspectorDock, m_chartsDock, Qt::Vertical);
+
+    m_timeline = new ReplayTimeline(this);
+    m_timeline->setObjectName(QStringLiteral("replayTimeline"));
+    m_timeline->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    m_timelineDock = new QDockWidget(tr("Replay"), this);
+    m_timelineDock->setObjectName(QStringLiteral("replayDock"));
+    m_timelineDock->setWidget(m_timeline);
+    m_timelineDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    // A bar, not a panel: no title row above one row of controls.
+    m_timelineDock->setTitleBarWidget(new QWidget(m_timelineDock));
+    addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
+    splitDockWidget(m_flowsDock, m_timelineDock, Qt::Vertical);
+    // Timeline above table and charts.
+    splitDockWidget(m_timelineDock, m_flowsDock, Qt::Vertical);
+    connect(m_timeline, &ReplayTimeline::positionChanged, this, [this] { applyReplayPosition(); });
+    connect(m_timeline, &ReplayTimeline::modeChanged, this, [this] { applyReplayPosition(); });
+
+    if (QMenu *view = findChild<QMenu *>(QStringLiteral("menuView"))) {
+        view->addSeparator();
+        for (QDockWidget *dock : {m_timelineDock, m_flowsDock, m_chartsDock})
+            view->addAction(dock->toggleViewAction());
+    }
+
+    m_captureBusy = new QWidget(statusBar());
+    auto *busyLayout = new QHBoxLayout(m_captureBusy);
+    busyLayout->setContentsMargins(6, 0, 6, 0);
+    busyLayout->setSpacing(6);
+    m_captureLabel = new QLabel(m_captureBusy);
+    m_captureProgress = new QProgressBar(m_captureBusy);
+    m_captureProgress->setRange(0, 1000);
+    m_captureProgress->setTextVisible(false);
+    m_captureProgress->setFixedSize(90, 12);
+    auto *cancel = new QToolButton(m_captureBusy);
+    cancel->setText(tr("Cancel"));
+    cancel->setAutoRaise(true);
+    connect(cancel, &QToolButton::clicked, this, [this] {
+        if (!m_captureLoading)
+            return;
+        m_captureCancel->store(true);
+        ++m_captureGeneration;
+        m_captureLoading = false;
+        m_captureProgressTimer.stop();
+        m_captureBusy->hide();
+        statusBar()->showMessage(tr("Capture replay cancelled"), 5000);
+        log(tr("Capture replay cancelled by the user"));
+    });
+    busyLayout->addWidget(m_captureProgress);
+    busyLayout->addWidget(m_captureLabel);
+    busyLayout->addWidget(cancel);
+    statusBar()->addWidget(m_captureBusy);
+    m_captureBusy->hide();
+    m_captureProgressTimer.setInterval(100);
+    connect(&m_captureProgressTimer, &QTimer::timeout, this, [this] {
+        if (m_captureProgressValue)
+            m_captureProgress->setValue(m_captureProgressValue->load());
+    });
+}
+
+void MainWindow::openCaptureDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Capture"), m_settings.lastDirectory(),
+                                     tr("Packet captures (*.pcap *.pcapng *.cap);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_settings.setLastDirectory(QFileInfo(path).absolutePath());
+    openCapture(path);
+}
+
+void MainWindow::openCapture(const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (m_loading) {
+        // Attribute against the snapshot on its way, not the one it replaces.
+        m_pendingCapture = absolute;
+        log(tr("Will replay %1 once the snapshot is loaded").arg(absolute));
+        return;
+    }
+    startCaptureLoad(absolute);
+}
+
+void MainWindow::startCaptureLoad(const QString &path)
+{
+    if (m_captureCancel)
+        m_captureCancel->store(true);
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_captureCancel = cancel;
+    auto progress = std::make_shared<std::atomic_int>(0);
+    m_captureProgressValue = progress;
+    const quint64 generation = ++m_captureGeneration;
+    m_captureLoading = true;
+    m_captureLabel->setText(tr("Replaying %1…").arg(QFileInfo(path).fileName()));
+    m_captureProgress->setValue(0);
+    m_captureBusy->show();
+    m_captureProgressTimer.start();
+    log(tr("Replaying capture %1…").arg(path));
+
+    std::shared_ptr<const ClusterSnapshot> snapshot = m_cluster.ok() ? m_cluster.snapshot : nullptr;
+    std::shared_ptr<const diagram::TopologyScene> scene =
+        m_cluster.ok() ? m_cluster.scene : nullptr;
+    auto job = QtConcurrent::run([path, snapshot, scene, cancel, progress]() {
+        CaptureLoad load;
+        load.path = path;
+        load.scene = scene;
+        QElapsedTimer timer;
+        timer.start();
+        auto attributor = snapshot ? std::make_shared<capture::EndpointAttributor>(*snapshot)
+                                   : std::make_shared<capture::EndpointAttributor>();
+        if (snapshot)
+            capture::addSnapshotTunnelPorts(*snapshot, load.options.decode);
+        Result<capture::CaptureReplay> replay = capture::loadCaptureReplay(
+            path, *attributor, load.options, cancel.get(),
+            [progress](double fraction) { progress->store(int(fraction * 1000)); });
+        if (!replay) {
+            if (replay.error().code == ErrorCode::Cancelled)
+                load.cancelled = true;
+            else
+                load.error = replay.error();
+            return load;
+        }
+        auto shared = std::make_shared<const capture::CaptureReplay>(std::move(replay).value());
+        load.ends.reserve(shared->flows().size());
+        for (std::size_t i = 0; i < shared->flows().size(); ++i) {
+            load.ends.emplace_back(flowEnd(snapshot.get(), shared->endpointA[i]),
+                                   flowEnd(snapshot.get(), shared->endpointB[i]));
+        }
+        load.replay = std::move(shared);
+        load.attributor = std::move(attributor);
+        load.milliseconds = timer.elapsed();
+        return load;
+    });
+    whenFinished(job, this, [this, generation](const CaptureLoad &load) {
+        finishCaptureLoad(generation, load);
+    });
+}
+
+void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
+{
+    if (generation != m_captureGeneration) {
+        log(tr("Dropped the replay of %1: something else was opened meanwhile").arg(load.path));
+        return;
+    }
+    m_captureLoading = false;
+    m_captureProgressTimer.stop();
+    m_captureBusy->hide();
+    if (load.cancelled)
+        return;
+    if (load.error || !load.replay) {
+        const QString message =
+            load.error ? describe(*load.error) : tr("%1 could not be replayed.").arg(load.path);
+        reportError(tr("Could not open capture %1").arg(QFileInfo(load.path).fileName()),
+                    message + (m_replay ? u"\n\n" + tr("Still showing %1.").arg(m_replay->path)
+                                        : QString()));
+        emit captureFailed(message);
+        return;
+    }
+
+    const bool samePath = m_replay && m_replay->path == load.path;
+    const std::int64_t keepPosition = samePath ? m_timeline->position() : 0;
+    const capture::TimelineMode keepMode = m_timeline->mode();
+    m_replay = load.replay;
+    m_attributor = load.attributor;
+    m_captureOptions = load.options;
+    m_flowEnds = load.ends;
+    m_flowEndsScene = load.scene;
+    m_shownSpan.reset();
+    m_flowModel->setReplay(m_replay);
+    m_charts->setReplay(m_replay);
+
+    const QString current = m_namespaceFilter->currentData().toString();
+    QSet<QString> namespaces;
+    for (std::size_t i = 0; i < m_replay->flows().size(); ++i) {
+        for (const QString &ns :
+             {m_replay->endpointA[i].namespaceName, m_replay->endpointB[i].namespaceName}) {
+            if (!ns.isEmpty())
+                namespaces.insert(ns);
+        }
+    }
+    QStringList sorted(namespaces.cbegin(), namespaces.cend());
+    sorted.sort();
+    {
+        const QSignalBlocker blocker(m_namespaceFilter);
+        m_namespaceFilter->clear();
+        m_namespaceFilter->addItem(tr("All namespaces"), QString());
+        for (const QString &ns : std::as_const(sorted))
+            m_namespaceFilter->addItem(ns, ns);
+        m_namespaceFilter->setCurrentIndex(std::max(0, m_namespaceFilter->findData(current)));
+    }
+
+    for (QDockWidget *dock : {m_timelineDock, m_flowsDock, m_chartsDock})
+        dock->show();
+    if (!samePath) { // the diagram keeps most of the window
+        resizeDocks({m_flowsDock}, {std::clamp(height() / 6, 150, 320)}, Qt::Vertical);
+        resizeDocks({m_inspectorDock, m_chartsDock}, {height() * 2 / 5, height() * 3 / 5},
+                    Qt::Vertical);
+    }
+    m_timeline->setMode(keepMode);
+    m_timeline->setRange(m_replay->firstUs, m_replay->lastUs);
+    if (samePath)
+        m_timeline->seek(keepPosition);
+    updateFlowFilter();
+    applyReplayPosition(true);
+    m_flowTable->resizeColumnsToContents();
+
+    const capture::CaptureSummary &summary = m_replay->report.summary;
+    log(tr("Replayed %1: %2 packets, %3 flows, %4 malformed, %5 non-IP (%6 ms)")
+            .arg(load.path)
+            .arg(summary.packets)
+            .arg(summary.flows)
+            .arg(summary.malformedTotal())
+            .arg(summary.nonIp)
+            .arg(load.milliseconds));
+    if (summary.readError)
+        reportError(tr("Capture %1 is damaged").arg(QFileInfo(load.path).fileName()),
+                    tr("%1\n\nThe flows hold the %2 packets before the damage.")
+                        .arg(describe(*summary.readError))
+                        .arg(summary.packets));
+    statusBar()->showMessage(
+        tr("Replayed %1: %2 flows").arg(QFileInfo(load.path).fileName()).arg(summary.flows), 5000);
+    updateActions();
+    emit captureLoaded();
+}
+
+void MainWindow::applyReplayPosition(bool force)
+{
+    if (!m_replay)
+        return;
+    const capture::SecondSpan span = capture::timelineSpan(
+        *m_replay, m_timeline->position(), m_timeline->mode(), ReplayTimeline::WindowSeconds);
+    // Everything shown counts whole seconds: frames within one second change nothing.
+    if (!force && m_shownSpan && m_shownSpan->from == span.from && m_shownSpan->to == span.to)
+        return;
+    m_shownSpan = span;
+    m_flowModel->setSpan(span);
+    m_flowFilter->spanChanged();
+    m_charts->setPosition(m_timeline->position(), span);
+    updateFlowOverlay(span);
+    updateFlowCount();
+}
+
+void MainWindow::updateFlowOverlay(capture::SecondSpan span)
+{
+    if (!m_replay || !m_cluster.scene || m_flowEndsScene != m_cluster.scene) {
+        m_view->setFlowOverlay(nullptr);
+        return;
+    }
+    const std::vector<std::size_t> selection = selectedFlows();
+    std::vector<bool> selected(m_replay->flows().size(), false);
+    for (std::size_t flow : selection)
+        selected[flow] = true;
+    const double seconds = double(
+        std::max<std::int64_t>(span.to - std::max(span.from, m_replay->firstSecond()) + 1, 1));
+    QList<diagram::FlowTrafficItem> items;
+    const std::vector<capture::FlowRecord> &flows = m_replay->flows();
+    for (std::size_t i = 0; i < flows.size(); ++i) {
+        const capture::SpanTraffic traffic = m_flowModel->traffic(int(i));
+        if (traffic.totalPackets() == 0)
+            continue;
+        diagram::FlowTrafficItem item;
+        item.a = m_flowEnds[i].first;
+        item.b = m_flowEnds[i].second;
+        item.protocol = diagram::flowProtocolFromNumber(flows[i].protocol);
+        item.bytes = traffic.totalBytes();
+        item.bytesPerSecond = double(item.bytes) / seconds;
+        item.tunnel = !flows[i].tunnel.empty();
+        item.selected = selected[i];
+        items.append(item);
+    }
+    m_view->setFlowOverlay(std::make_shared<const diagram::FlowOverlay>(
+        diagram::FlowOverlay::build(*m_cluster.scene, items)));
+}
+
+std::vector<std::size_t> MainWindow::selectedFlows() const
+{
+    std::vector<std::size_t> flows;
+    if (!m_flowTable || !m_replay)
+        return flows;
+    const QModelIndexList rows = m_flowTable->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        flows.push_back(std::size_t(row.data(FlowTableModel::FlowIndexRole).toInt()));
+    std::sort(flows.begin(), flows.end());
+    return flows;
+}
+
+void MainWindow::flowSelectionChanged()
+{
+    if (!m_replay)
+        return;
+    const std::vector<std::size_t> selection = selectedFlows();
+    m_charts->setSelection(selection);
+    m_charts->setPosition(m_timeline->position(), m_flowModel->span());
+    updateFlowOverlay(m_flowModel->span());
+    updateActions();
+    if (selection.empty())
+        return;
+    // Bring the highlighted curves into view (scrolling as little as possible).
+    if (const auto &overlay = m_view->flowOverlay()) {
+        QRectF shown;
+        for (const diagram::FlowOverlayEdge &edge : overlay->edges()) {
+            if (edge.selected)
+                shown |= edge.boundingRect();
+        }
+        if (!shown.isEmpty())
+            m_view->ensureVisible(shown);
+    }
+    const QModelIndex current = m_flowTable->selectionModel()->currentIndex();
+    const std::size_t flowIndex =
+        current.isValid() && m_flowTable->selectionModel()->isRowSelected(current.row())
+            ? std::size_t(current.data(FlowTableModel::FlowIndexRole).toInt())
+            : selection.front();
+    const capture::FlowRecord &flow = m_replay->flows().at(flowIndex);
+    const auto shapeOf = [this](const diagram::FlowEnd &end) -> qsizetype {
+        if (!m_cluster.scene || m_flowEndsScene != m_cluster.scene || end.kind == ModelKind::None)
+            return -1;
+        return m_cluster.scene->shapeFor(end.kind, end.index);
+    };
+    InspectorPanel::FlowDetails details;
+    const QString protocol = FlowTableModel::protocolText(flow.protocol);
+    details.endpointA = capture::endpointLabel(m_replay->endpointA[flowIndex], flow.a);
+    details.endpointB = capture::endpointLabel(m_replay->endpointB[flowIndex], flow.b);
+    details.title = tr("%1 flow").arg(protocol);
+    details.subtitle = flow.hasPorts ? tr("%1:%2 → %3:%4")
+                                           .arg(flow.a.toString())
+                                           .arg(flow.aPort)
+                                           .arg(flow.b.toString())
+                                           .arg(flow.bPort)
+                                     : tr("%1 → %2").arg(flow.a.toString(), flow.b.toString());
+    details.shapeA = shapeOf(m_flowEnds[flowIndex].first);
+    details.shapeB = shapeOf(m_flowEnds[flowIndex].second);
+    const QLocale locale;
+    details.rows = {
+        {tr("Packets A→B"), locale.toString(qulonglong(flow.packetsAb))},
+        {tr("Bytes A→B"), locale.toString(qulonglong(flow.bytesAb))},
+        {tr("Packets B→A"), locale.toString(qulonglong(flow.packetsBa))},
+        {tr("Bytes B→A"), locale.toString(qulonglong(flow.bytesBa))},
+        {tr("First"), capture::formatTimestampUs(flow.firstUs)},
+        {tr("Last"), capture::formatTimestampUs(flow.lastUs)},
+    };
+    if (flow.protocol == 6)
+        details.rows.append({tr("TCP flags"), capture::tcpFlagNames(flow.tcpFlags).join(u' ')});
+    for (const capture::TunnelLevel &level : flow.tunnel) {
+        QString text = capture::tunnelTypeName(level.type);
+        if (level.hasKey)
+            text += tr(" key %1").arg(level.key);
+        if (level.udpPort)
+            text += tr(" UDP %1").arg(level.udpPort);
+        const QString outerA = m_attributor ? m_attributor->nodeName(level.outerSrc) : QString();
+        const QString outerB = m_attributor ? m_attributor->nodeName(level.outerDst) : QString();
+        text += QStringLiteral(" · %1%2 → %3%4")
+                    .arg(level.outerSrc.toString(),
+                         outerA.isEmpty() ? QString() : QStringLiteral(" (") + outerA + u')',
+                         level.outerDst.toString(),
+                         outerB.isEmpty() ? QString() : QStringLiteral(" (") + outerB + u')');
+        details.rows.append({tr("Tunnel"), text});
+    }
+    m_inspector->showFlow(details);
+}
+
+void MainWindow::updateFlowFilter()
+{
+    m_flowFilter->setNamespace(m_namespaceFilter->currentData().toString());
+    m_flowFilter->setName(m_nameFilter->text());
+    bool ok = false;
+    const int port = m_portFilter->text().toInt(&ok);
+    m_flowFilter->setPort(ok ? std::optional<int>(port) : std::nullopt);
+    m_flowFilter->setProtocol(m_protocolFilter->currentData().toString());
+    updateFlowCount();
+}
+
+void MainWindow::updateFlowCount()
+{
+    if (!m_replay) {
+        m_flowCount->clear();
+        return;
+    }
+    m_flowCount->setText(
+        tr("%1 of %2 flows").arg(m_flowFilter->rowCount()).arg(m_replay->flows().size()));
+}
+
+void MainWindow::exportFlowsDialog()
+{
+    if (!m_replay)
+        return;
+    const QString csvFilter = tr("CSV (*.csv)");
+    const QString jsonFilter = tr("JSON (*.json)");
+    QString selectedFilter = csvFilter;
+    const QString suggestion =
+        QDir(m_settings.lastDirectory())
+            .filePath(QFileInfo(m_replay->path).completeBaseName() + QStringLiteral("-flows.csv"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Flows"), suggestion,
+                                                csvFilter + QStringLiteral(";;") + jsonFilter,
+                                                &selectedFilter);
+    if (path.isEmpty())
+        return;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != u"csv" && suffix != u"json")
+        path += selectedFilter == jsonFilter ? QStringLiteral(".json") : QStringLiteral(".csv");
+    m_settings.setLastDirectory(QFileInfo(path).absolutePath());
+    exportFlowsTo(path);
+}
+
+void MainWindow::exportFlowsTo(const QString &path)
+{
+    if (!m_replay)
+        return;
+    std::shared_ptr<const capture::CaptureReplay> replay = m_replay;
+    std::shared_ptr<const capture::EndpointAttributor> attributor = m_attributor;
+    const bool json = QFileInfo(path).suffix().compare(u"json", Qt::CaseInsensitive) == 0;
+    auto job = QtConcurrent::run([replay, attributor, json, path]() -> std::optional<Error> {
+        const QByteArray text = json ? capture::flowReportToJson(replay->report, *attributor)
+                                     : capture::flowsToCsv(replay->flows(), *attributor);
+        QSaveFile file(path);
+        Error error;
+        error.code = ErrorCode::WriteFailed;
+        error.file = path;
+        if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit()) {
+            error.detail = file.errorString();
+            return error;
+        }
+        return std::nullopt;
+    });
+    whenFinished(job, this, [this, path](const std::optional<Error> &error) {
+        if (error) {
+            reportError(tr("Could not export the flows"), describe(*error));
+            return;
+        }
+        statusBar()->showMessage(tr("Exported flows to %1").arg(QDir::toNativeSeparators(path)),
+                                 5000);
+        log(tr("Exported %1 flows to %2").arg(m_replay ? m_replay->flows().size() : 0).arg(path));
+        emit flowsExported(path);
+    });
+}
+
+void MainWindow::exportPacketsDialog()
+{
+    if (!m_replay || selectedFlows().empty())
+        return;
+    const QString suggestion = QDir(m_settings.lastDirectory())
+                                   .filePath(QFileInfo(m_replay->path).completeBaseName() +
+                                             QStringLiteral("-selected.pcap"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Packets of Selected Flows"),
+                                                suggestion, tr("pcap (*.pcap)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".pcap");
+    m_settings.setLastDirectory(QFileInfo(path).absolutePath());
+    exportSelectedPacketsTo(path);
+}
+
+void MainWindow::exportSelectedPacketsTo(const QString &path)
+{
+    if (!m_replay)
+        return;
+    std::vector<capture::FlowRecord> flows;
+    for (std::size_t index : selectedFlows())
+        flows.push_back(m_replay->flows().at(index));
+    if (flows.empty())
+        return;
+    const QString source = m_replay->path;
+    const capture::DecodeOptions decode = m_captureOptions.decode;
+    statusBar()->showMessage(tr("Exporting packets to %1…").arg(QFileInfo(path).fileName()));
+    auto job = QtConcurrent::run([source, flows = std::move(flows), decode, path]() {
+        return capture::exportFlowPackets(source, flows, decode, path);
+    });
+    whenFinished(job, this, [this, path](const Result<capture::PacketExportSummary> &result) {
+        if (!result) {
+            statusBar()->clearMessage();
+            reportError(tr("Could not export the packets"), describe(result.error()));
+            return;
+        }
+        statusBar()->showMessage(tr("Exported %1 packets to %2")
+                                     .arg(result->packetsWritten)
+                                     .arg(QDir::toNativeSeparators(path)),
+                                 5000);
+        log(tr("Exported %1 packets of the selected flows to %2")
+                .arg(result->packetsWritten)
+                .arg(path));
+        if (result->readError)
+            log(tr("The capture is damaged part way (%1): exported the packets before the damage")
+                    .arg(describe(*result->readError)));
+        emit packetsExported(path, result->packetsWritten);
+    });
 }
 
 } // namespace cartograph::app

@@ -1,16 +1,21 @@
 #pragma once
 
+#include "CaptureReplay.h"
 #include "ClusterLoad.h"
 #include "DiagramExport.h"
+#include "FlowOverlay.h"
+#include "Kubeconfig.h"
 #include "Settings.h"
 #include "SnapshotSource.h"
 
 #include <QMainWindow>
 #include <QPalette>
+#include <QSet>
 #include <QTimer>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -20,12 +25,21 @@ class QLineEdit;
 class QMenu;
 class QMimeData;
 class QPlainTextEdit;
+class QComboBox;
 class QProgressBar;
+class QTableView;
 class QToolButton;
 
 namespace cartograph::app {
 
+class DiagnosticsPanel;
+class LiveCaptureDialog;
+class LiveCluster;
+class FlowFilterModel;
+class FlowTableModel;
 class InspectorPanel;
+class ReplayTimeline;
+class TrafficCharts;
 class TopologyView;
 
 // The application window: the topology diagram in the middle, the inspector on the right,
@@ -57,6 +71,24 @@ public:
     void cancelLoading();
     bool isLoading() const { return m_loading; }
 
+    // Replays a pcap/pcapng onto the current snapshot (after the one loading now, if any): the
+    // flows table, charts, timeline and the flows drawn on the diagram. A capture that cannot be
+    // read is reported and whatever was shown stays.
+    void openCapture(const QString &path);
+    bool isLoadingCapture() const { return m_captureLoading; }
+    const std::shared_ptr<const capture::CaptureReplay> &captureReplay() const { return m_replay; }
+    // Every flow of the capture as `cartograph-cli flows` writes it: JSON for *.json, else CSV.
+    void exportFlowsTo(const QString &path);
+    // The packets of the flows selected in the table, as a pcap.
+    void exportSelectedPacketsTo(const QString &path);
+    std::vector<std::size_t> selectedFlows() const; // indices into captureReplay()->flows()
+
+    FlowTableModel *flowModel() const { return m_flowModel; }
+    FlowFilterModel *flowFilter() const { return m_flowFilter; }
+    QTableView *flowTable() const { return m_flowTable; }
+    ReplayTimeline *timeline() const { return m_timeline; }
+    TrafficCharts *charts() const { return m_charts; }
+
     void saveSnapshotTo(const QString &path);
     void exportDiagramTo(const QString &path, diagram::ExportFormat format);
     // Grabs the whole window (docks, status bar and all) into a PNG.
@@ -83,12 +115,26 @@ public:
 
     void applyTheme(Settings::Theme theme);
 
+    // File ▸ Connect: lists and watches a cluster; every batch of changes is laid out again off
+    // the GUI thread (the newest batch wins while one is laid out) and shown. Disconnecting
+    // keeps the last model on screen (it can be saved as a snapshot).
+    void connectToCluster(const kube::ClusterConnection &connection, const QString &namespaceScope);
+    void disconnectFromCluster();
+    LiveCluster *liveCluster() const { return m_live; }
+    DiagnosticsPanel *diagnostics() const { return m_diagnostics; }
+    // Capture ▸ Live Capture (made on first use; non-modal).
+    LiveCaptureDialog *liveCaptureDialog();
+
 signals:
     void snapshotLoaded();
     void loadFailed(const QString &message);
     void loadingChanged(bool loading);
     void snapshotSaved(const QString &path);
     void diagramExported(const QString &path);
+    void captureLoaded();
+    void captureFailed(const QString &message);
+    void flowsExported(const QString &path);
+    void packetsExported(const QString &path, quint64 packets);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -104,7 +150,23 @@ private:
     void createToolBar();
     void createDocks();
     void createStatusBar();
+    void createCaptureDocks();
+    void openCaptureDialog();
+    void exportFlowsDialog();
+    void exportPacketsDialog();
+    void startCaptureLoad(const QString &path);
+    struct CaptureLoad;
+    void finishCaptureLoad(quint64 generation, const CaptureLoad &load);
+    void applyReplayPosition(bool force = false);
+    void updateFlowOverlay(capture::SecondSpan span);
+    void flowSelectionChanged();
+    void updateFlowCount();
+    void updateFlowFilter();
     void restoreWindowState();
+    void createLiveParts();
+    void connectDialog();
+    void showLiveModel(const ClusterSnapshot &snapshot);
+    void updateDiagnostics();
 
     void openFileDialog();
     void saveSnapshotDialog();
@@ -126,6 +188,16 @@ private:
     QStringList droppedFiles(const QMimeData *mime) const;
 
     Options m_options;
+    LiveCluster *m_live = nullptr;
+    DiagnosticsPanel *m_diagnostics = nullptr;
+    QDockWidget *m_diagnosticsDock = nullptr;
+    QLabel *m_connectionLabel = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_liveCaptureAction = nullptr;
+    LiveCaptureDialog *m_liveCapture = nullptr;
+    std::optional<ClusterSnapshot> m_pendingLiveModel; // arrived while a layout was running
+    QSet<QString> m_approvedExecCommands;              // this session's, never saved
     Settings m_settings;
     ErrorReporter m_errorReporter;
     QString m_lastError;
@@ -167,6 +239,41 @@ private:
     quint64 m_generation = 0; // bumped per load; a result from an older one is dropped
     bool m_loading = false;
     std::shared_ptr<std::atomic_bool> m_cancel;
+
+    // The replayed capture and what hangs off it.
+    std::shared_ptr<const capture::CaptureReplay> m_replay;
+    std::shared_ptr<const capture::EndpointAttributor> m_attributor;
+    capture::AnalysisOptions m_captureOptions; // the options m_replay was decoded with
+    std::vector<std::pair<diagram::FlowEnd, diagram::FlowEnd>> m_flowEnds; // by flow
+    // The scene m_flowEnds were worked out for: another one (a snapshot loaded since, its
+    // capture re-attribution still running) shows no flows rather than misplaced ones.
+    std::shared_ptr<const diagram::TopologyScene> m_flowEndsScene;
+    std::optional<capture::SecondSpan> m_shownSpan; // what the table, charts, overlay show
+    QString m_pendingCapture;                       // waits for the snapshot that is loading
+    quint64 m_captureGeneration = 0;
+    bool m_captureLoading = false;
+    std::shared_ptr<std::atomic_bool> m_captureCancel;
+    std::shared_ptr<std::atomic_int> m_captureProgressValue; // per mille, from the worker
+    QTimer m_captureProgressTimer;
+    QProgressBar *m_captureProgress = nullptr;
+    QWidget *m_captureBusy = nullptr;
+    QLabel *m_captureLabel = nullptr;
+    QAction *m_openCaptureAction = nullptr;
+    QAction *m_exportFlowsAction = nullptr;
+    QAction *m_exportPacketsAction = nullptr;
+    QDockWidget *m_flowsDock = nullptr;
+    QDockWidget *m_chartsDock = nullptr;
+    QDockWidget *m_timelineDock = nullptr;
+    FlowTableModel *m_flowModel = nullptr;
+    FlowFilterModel *m_flowFilter = nullptr;
+    QTableView *m_flowTable = nullptr;
+    QComboBox *m_namespaceFilter = nullptr;
+    QLineEdit *m_nameFilter = nullptr;
+    QLineEdit *m_portFilter = nullptr;
+    QComboBox *m_protocolFilter = nullptr;
+    QLabel *m_flowCount = nullptr;
+    ReplayTimeline *m_timeline = nullptr;
+    TrafficCharts *m_charts = nullptr;
 
     QList<qsizetype> m_matches;
     qsizetype m_matchPosition = -1;

@@ -50,12 +50,19 @@ void TopologyView::setScene(std::shared_ptr<const diagram::TopologyScene> scene)
 {
     const bool hadSelection = m_highlight.selected >= 0;
     m_scene = std::move(scene);
+    m_flows.reset(); // its shape indices belong to the old scene
     m_highlight = {};
     m_dragMode = DragMode::None;
     zoomToFit();
     viewport()->update();
     if (hadSelection)
         emit selectionChanged(-1);
+}
+
+void TopologyView::setFlowOverlay(std::shared_ptr<const diagram::FlowOverlay> overlay)
+{
+    m_flows = std::move(overlay);
+    viewport()->update();
 }
 
 void TopologyView::setDiagramStyle(const diagram::DiagramStyle &style)
@@ -296,7 +303,8 @@ void TopologyView::paintEvent(QPaintEvent *event)
     painter.scale(m_zoom, m_zoom);
     painter.translate(-m_scene->bounds().topLeft());
     const QRectF exposedScene = painter.transform().inverted().mapRect(QRectF(exposed));
-    diagram::paintScene(painter, *m_scene, exposedScene, m_zoom, m_style, m_highlight);
+    diagram::paintScene(painter, *m_scene, exposedScene, m_zoom, m_style, m_highlight,
+                        m_flows.get());
 }
 
 void TopologyView::resizeEvent(QResizeEvent *event)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DiagramPainter.h"
+#include "FlowOverlay.h"
 #include "TopologyScene.h"
 
 #include <QAbstractScrollArea>
@@ -60,6 +61,9 @@ public:
     void setSelectedShape(qsizetype shape); // emits selectionChanged when it changes
     const QSet<qsizetype> &searchMatches() const { return m_highlight.matches; }
     void setSearchMatches(const QSet<qsizetype> &matches);
+    // Observed traffic painted over the diagram; null for none.
+    void setFlowOverlay(std::shared_ptr<const diagram::FlowOverlay> overlay);
+    const std::shared_ptr<const diagram::FlowOverlay> &flowOverlay() const { return m_flows; }
 
     QSize sizeHint() const override;
 
@@ -97,6 +101,7 @@ private:
     std::shared_ptr<const diagram::TopologyScene> m_scene;
     diagram::DiagramStyle m_style = diagram::DiagramStyle::light();
     diagram::Highlight m_highlight;
+    std::shared_ptr<const diagram::FlowOverlay> m_flows;
     QString m_placeholder;
     qreal m_zoom = 1.0;
     bool m_fitToWindow = true; // re-fit on resize until the user zooms

@@ -80,7 +80,10 @@ int main(int argc, char *argv[])
             print(stderr, QStringLiteral("cartograph: ") + title + QStringLiteral(": ") + message);
         });
         const QString path = options.screenshotPath;
-        QObject::connect(&window, &MainWindow::snapshotLoaded, &window, [&window, path] {
+        // With a capture, the picture waits for its replay (which follows the snapshot).
+        const auto shown =
+            options.capture.isEmpty() ? &MainWindow::snapshotLoaded : &MainWindow::captureLoaded;
+        QObject::connect(&window, shown, &window, [&window, path] {
             // Give the docks and status bar one round of layout before grabbing.
             QTimer::singleShot(250, &window, [&window, path] {
                 QString error;
@@ -96,6 +99,8 @@ int main(int argc, char *argv[])
         });
         QObject::connect(&window, &MainWindow::loadFailed, &window,
                          [] { QCoreApplication::exit(1); });
+        QObject::connect(&window, &MainWindow::captureFailed, &window,
+                         [] { QCoreApplication::exit(1); });
         QTimer::singleShot(120'000, &window, [] {
             print(stderr, QCoreApplication::translate("main", "cartograph: timed out waiting for "
                                                               "the snapshot to load"));
@@ -108,5 +113,7 @@ int main(int argc, char *argv[])
         window.openFiles(options.files);
     else
         window.openDemo(options.demo.value_or(DemoFlavour::CalicoIpIp));
+    if (!options.capture.isEmpty())
+        window.openCapture(options.capture);
     return app.exec();
 }

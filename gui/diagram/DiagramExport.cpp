@@ -44,7 +44,8 @@ Status commit(QSaveFile &file, const QString &path)
     return Success{};
 }
 
-Status exportSvg(const TopologyScene &scene, QSaveFile &file, const QString &path)
+Status exportSvg(const TopologyScene &scene, QSaveFile &file, const QString &path,
+                 const FlowOverlay *flows)
 {
     const QRectF bounds = scene.bounds();
     QSvgGenerator generator;
@@ -59,7 +60,7 @@ Status exportSvg(const TopologyScene &scene, QSaveFile &file, const QString &pat
     if (!painter.begin(&generator))
         return writeError(path, Diagram::tr("cannot start the SVG painter"));
     painter.translate(-bounds.topLeft());
-    paintScene(painter, scene, bounds, 1.0);
+    paintScene(painter, scene, bounds, 1.0, DiagramStyle::light(), {}, flows);
     painter.end();
     return commit(file, path);
 }
@@ -77,7 +78,8 @@ QSize imageSize(const QRectF &bounds, qreal scale)
                  std::clamp(int(std::floor(bounds.height() * scale)), 1, kMaxImageSide));
 }
 
-Status exportPng(const TopologyScene &scene, QSaveFile &file, const QString &path, qreal scale)
+Status exportPng(const TopologyScene &scene, QSaveFile &file, const QString &path, qreal scale,
+                 const FlowOverlay *flows)
 {
     const QRectF bounds = scene.bounds();
     scale = effectiveScale(bounds, scale);
@@ -93,7 +95,7 @@ Status exportPng(const TopologyScene &scene, QSaveFile &file, const QString &pat
     QPainter painter(&image);
     painter.scale(scale, scale);
     painter.translate(-bounds.topLeft());
-    paintScene(painter, scene, bounds, scale, style);
+    paintScene(painter, scene, bounds, scale, style, {}, flows);
     painter.end();
     QImageWriter writer(&file, "png");
     writer.setText(QStringLiteral("Title"), scene.title());
@@ -103,7 +105,8 @@ Status exportPng(const TopologyScene &scene, QSaveFile &file, const QString &pat
     return commit(file, path);
 }
 
-Status exportPdf(const TopologyScene &scene, QSaveFile &file, const QString &path)
+Status exportPdf(const TopologyScene &scene, QSaveFile &file, const QString &path,
+                 const FlowOverlay *flows)
 {
     const QRectF bounds = scene.bounds();
     const qreal scale =
@@ -122,7 +125,7 @@ Status exportPdf(const TopologyScene &scene, QSaveFile &file, const QString &pat
         return writeError(path, Diagram::tr("cannot start the PDF painter"));
     painter.scale(scale, scale);
     painter.translate(-bounds.topLeft());
-    paintScene(painter, scene, bounds, 1.0);
+    paintScene(painter, scene, bounds, 1.0, DiagramStyle::light(), {}, flows);
     painter.end();
     return commit(file, path);
 }
@@ -148,7 +151,7 @@ QSize exportImageSize(const TopologyScene &scene, qreal scale)
 }
 
 Status exportScene(const TopologyScene &scene, ExportFormat format, const QString &path,
-                   qreal pngScale)
+                   qreal pngScale, const FlowOverlay *flows)
 {
     if (scene.bounds().isEmpty())
         return writeError(path, Diagram::tr("the diagram is empty"));
@@ -160,13 +163,13 @@ Status exportScene(const TopologyScene &scene, ExportFormat format, const QStrin
     Status status = Success{};
     switch (format) {
     case ExportFormat::Svg:
-        status = exportSvg(scene, file, path);
+        status = exportSvg(scene, file, path, flows);
         break;
     case ExportFormat::Png:
-        status = exportPng(scene, file, path, pngScale);
+        status = exportPng(scene, file, path, pngScale, flows);
         break;
     case ExportFormat::Pdf:
-        status = exportPdf(scene, file, path);
+        status = exportPdf(scene, file, path, flows);
         break;
     }
     if (!status.ok())

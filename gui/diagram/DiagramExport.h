@@ -9,6 +9,8 @@
 
 namespace cartograph::diagram {
 
+class FlowOverlay;
+
 enum class ExportFormat
 {
     Svg,
@@ -25,7 +27,8 @@ QSize exportImageSize(const TopologyScene &scene, qreal scale);
 // the SVG carries title and description, the PDF is one page the size of the scene (scaled
 // down past 200 inches). Written through QSaveFile, so a failed export leaves no half file.
 // Errors: ErrorCode::WriteFailed, Error::file = path, Error::detail = the device's words.
+// `flows`, when given, is painted over the diagram as on screen.
 Status exportScene(const TopologyScene &scene, ExportFormat format, const QString &path,
-                   qreal pngScale = 1.0);
+                   qreal pngScale = 1.0, const FlowOverlay *flows = nullptr);
 
 } // namespace cartograph::diagram

@@ -1,8 +1,10 @@
 #include "DiagramPainter.h"
 
 #include "DiagramMetrics.h"
+#include "FlowOverlay.h"
 #include "Geometry.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QFontMetricsF>
 #include <QHash>
@@ -15,6 +17,11 @@
 namespace cartograph::diagram {
 
 namespace {
+
+class Diagram
+{
+    Q_DECLARE_TR_FUNCTIONS(Diagram)
+};
 
 // A qualitative palette (hue, saturation, lightness of the accent): colours far enough apart to
 // tell namespaces apart, none of them the amber of host-network pods or the orange of tunnels.
@@ -97,12 +104,13 @@ class Painter
 {
 public:
     Painter(QPainter &painter, const TopologyScene &scene, qreal scale, const DiagramStyle &style,
-            const Highlight &highlight)
+            const Highlight &highlight, const FlowOverlay *flows)
         : m_p(painter)
         , m_scene(scene)
         , m_scale(scale > 0 ? scale : 1.0)
         , m_style(style)
         , m_highlight(highlight)
+        , m_flows(flows)
     {}
 
     void paint(const QRectF &exposed);
@@ -133,6 +141,11 @@ private:
     void paintHighlights(const QList<qsizetype> &shapes);
     QPen edgePen(EdgeKind kind, bool emphasised) const;
     void swatch(const QRectF &rect, const LegendEntry &entry);
+    void paintFlows(const QRectF &exposed);
+    void paintFlowEdge(const FlowOverlayEdge &edge);
+    void paintExternalAnchor();
+    // Right-aligned on the title line; returns the width it took.
+    qreal paintFlowLegend();
 
     QColor accent(const QString &ns)
     {
@@ -154,6 +167,7 @@ private:
     const qreal m_scale;
     const DiagramStyle &m_style;
     const Highlight &m_highlight;
+    const FlowOverlay *m_flows = nullptr;
     QRectF m_clip;
     bool m_endpointHaze = false;
     QHash<QString, QColor> m_accents;
@@ -220,6 +234,8 @@ void Painter::paint(const QRectF &exposed)
         paintShape(shapes[k]);
     for (qsizetype e : std::as_const(emphasised))
         paintEdge(m_scene.edges()[e], true);
+    if (m_flows)
+        paintFlows(exposed);
     paintHighlights(shapes);
     m_p.restore();
 }
@@ -229,7 +245,8 @@ void Painter::paintTitle()
     const QRectF r = m_scene.titleRect();
     if (!readable(kLegendSize))
         return;
-    text(QRectF(r.left(), r.top(), r.width(), kTitleSize * 1.4), m_scene.title(),
+    const qreal flowLegend = m_flows && !m_flows->isEmpty() ? paintFlowLegend() : 0.0;
+    text(QRectF(r.left(), r.top(), r.width() - flowLegend, kTitleSize * 1.4), m_scene.title(),
          font(kTitleSize, true), m_style.text);
 
     // Legend: swatch and text, flowing left to right, wrapping inside the title band.
@@ -692,6 +709,109 @@ void Painter::paintEdge(const Edge &edge, bool emphasised)
     }
 }
 
+void Painter::paintFlows(const QRectF &exposed)
+{
+    const QList<FlowOverlayEdge> &edges =
+        m_scale < kWiringScale ? m_flows->nodeEdges() : m_flows->edges();
+    if (m_flows->usesExternalAnchor() && m_flows->externalAnchor().intersects(exposed))
+        paintExternalAnchor();
+    QList<const FlowOverlayEdge *> selected;
+    for (const FlowOverlayEdge &edge : edges) {
+        if (!edge.boundingRect().intersects(exposed))
+            continue;
+        if (edge.selected)
+            selected.append(&edge);
+        else
+            paintFlowEdge(edge);
+    }
+    for (const FlowOverlayEdge *edge : std::as_const(selected))
+        paintFlowEdge(*edge);
+}
+
+void Painter::paintFlowEdge(const FlowOverlayEdge &edge)
+{
+    QPainterPath path(edge.from);
+    path.quadTo(edge.control, edge.to);
+    const qreal width = std::max(edge.width, 1.2 / m_scale);
+    m_p.setBrush(Qt::NoBrush);
+    // A casing in the background colour lifts the curve off the wiring it crosses.
+    QPen casing(edge.selected ? m_style.selection : m_style.background,
+                width + (edge.selected ? hairline(5.0) : hairline(2.0)));
+    casing.setCapStyle(Qt::RoundCap);
+    m_p.setPen(casing);
+    m_p.drawPath(path);
+    QPen pen(flowProtocolColour(edge.protocol, m_style.darkMode), width);
+    if (edge.tunnel) {
+        // Tunnelled traffic is dashed: visible at any zoom (dashes scale with the width).
+        pen.setCapStyle(Qt::FlatCap);
+        pen.setDashPattern({4.0, 1.6});
+    } else {
+        pen.setCapStyle(Qt::RoundCap);
+    }
+    m_p.setPen(pen);
+    m_p.drawPath(path);
+    m_p.setPen(Qt::NoPen);
+    m_p.setBrush(flowProtocolColour(edge.protocol, m_style.darkMode));
+    const qreal dot = std::max(width * 0.9, hairline(3.0));
+    m_p.drawEllipse(edge.from, dot, dot);
+    m_p.drawEllipse(edge.to, dot, dot);
+}
+
+void Painter::paintExternalAnchor()
+{
+    const QRectF r = m_flows->externalAnchor();
+    m_p.setPen(QPen(m_style.underlay, hairline(1.6)));
+    m_p.setBrush(m_style.background);
+    m_p.drawRoundedRect(r, r.height() / 2, r.height() / 2);
+    if (readable(12))
+        text(r.adjusted(12, 0, -12, 0), Diagram::tr("Internet / external"), font(12, true),
+             m_style.text, Qt::AlignCenter);
+}
+
+qreal Painter::paintFlowLegend()
+{
+    const QRectF r = m_scene.titleRect();
+    const QFont legendFont = font(kLegendSize);
+    const QFontMetricsF metrics(legendFont, m_p.device());
+    const qreal lineHeight = kTitleSize * 1.4;
+    struct Item
+    {
+        QString text;
+        std::optional<FlowProtocol> protocol; // none: the tunnel swatch
+    };
+    QList<Item> items{{Diagram::tr("Traffic:"), std::nullopt}};
+    for (int p = 0; p < kFlowProtocolCount; ++p)
+        items.append({flowProtocolName(FlowProtocol(p)), FlowProtocol(p)});
+    items.append({Diagram::tr("tunnelled"), std::nullopt});
+    const qreal swatchWidth = 22;
+    qreal total = 0;
+    for (qsizetype i = 0; i < items.size(); ++i)
+        total += (i == 0 ? 0 : swatchWidth + 5) + metrics.horizontalAdvance(items[i].text) + 14;
+    qreal x = r.right() - total;
+    const qreal y = r.top() + lineHeight / 2;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const Item &item = items.at(i);
+        if (i > 0) {
+            // The tunnel swatch: a dashed line in the neutral colour.
+            const FlowProtocol protocol = item.protocol.value_or(FlowProtocol::Other);
+            QPen pen(flowProtocolColour(protocol, m_style.darkMode), 3.0);
+            if (item.protocol) {
+                pen.setCapStyle(Qt::RoundCap);
+            } else {
+                pen.setCapStyle(Qt::FlatCap);
+                pen.setDashPattern({2.0, 1.0});
+            }
+            m_p.setPen(pen);
+            m_p.drawLine(QPointF(x + 2, y), QPointF(x + swatchWidth - 2, y));
+            x += swatchWidth + 5;
+        }
+        const qreal width = metrics.horizontalAdvance(item.text) + 14;
+        text(QRectF(x, r.top(), width, lineHeight), item.text, legendFont, m_style.mutedText);
+        x += width;
+    }
+    return total + 16;
+}
+
 void Painter::paintHighlights(const QList<qsizetype> &shapes)
 {
     if (m_highlight.matches.isEmpty() && m_highlight.selected < 0)
@@ -807,9 +927,9 @@ QColor DiagramStyle::namespaceFill(const QString &namespaceName) const
 }
 
 void paintScene(QPainter &painter, const TopologyScene &scene, const QRectF &exposed, qreal scale,
-                const DiagramStyle &style, const Highlight &highlight)
+                const DiagramStyle &style, const Highlight &highlight, const FlowOverlay *flows)
 {
-    Painter(painter, scene, scale, style, highlight).paint(exposed);
+    Painter(painter, scene, scale, style, highlight, flows).paint(exposed);
 }
 
 } // namespace cartograph::diagram

@@ -10,6 +10,8 @@ class QPainter;
 
 namespace cartograph::diagram {
 
+class FlowOverlay;
+
 // Colours and fonts of the diagram; one place so screen and exports look the same.
 struct DiagramStyle
 {
@@ -73,7 +75,10 @@ inline constexpr qreal kMinimumTextZoom = 0.46;
 // (scene coordinates) are visited. The painter's transform maps scene to device; `scale` is
 // that transform's zoom, used for level of detail (below kMinimumTextZoom pods, interfaces and
 // services lose their text, below about 12 % veths and in-node wiring are left out).
+// `flows`, when given, is painted over the shapes (observed traffic, with its legend on the
+// title line); below the wiring zoom its curves join node boxes instead of pods.
 void paintScene(QPainter &painter, const TopologyScene &scene, const QRectF &exposed, qreal scale,
-                const DiagramStyle &style = DiagramStyle::light(), const Highlight &highlight = {});
+                const DiagramStyle &style = DiagramStyle::light(), const Highlight &highlight = {},
+                const FlowOverlay *flows = nullptr);
 
 } // namespace cartograph::diagram

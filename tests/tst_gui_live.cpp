@@ -1,0 +1,379 @@
+// The window's live parts against real things: the Connect dialog on kubeconfigs the test API
+// server writes (and broken ones), LiveCluster listing and watching that server over HTTPS, the
+// diagnostics panel, and the Live Capture dialog capturing real packets on the loopback
+// interface (root only: capturing needs privileges).
+
+#include "ConnectDialog.h"
+#include "DiagnosticsPanel.h"
+#include "LiveCaptureDialog.h"
+#include "LiveCluster.h"
+#include "TestApiServer.h"
+#include "Translations.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUdpSocket>
+#include <unistd.h>
+
+using namespace cartograph;
+using namespace cartograph::app;
+using namespace Qt::StringLiterals;
+using cartograph::testing::TestApiServer;
+
+namespace {
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
+QByteArray podJson(const QString &name)
+{
+    return QStringLiteral(
+               "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%1\","
+               "\"namespace\":\"sock-shop\",\"labels\":{\"app\":\"probe\"}},\"spec\":{"
+               "\"nodeName\":\"worker-1\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]},"
+               "\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.1.200\",\"podIPs\":[{\"ip\":"
+               "\"10.244.1.200\"}]}}")
+        .arg(name)
+        .toUtf8();
+}
+
+kube::KubeconfigLocation explicitFile(const QString &path)
+{
+    kube::KubeconfigLocation location;
+    location.explicitPath = path;
+    return location;
+}
+
+bool hasFinding(const QList<kube::Finding> &findings, const QString &needle)
+{
+    for (const kube::Finding &finding : findings) {
+        const QString text =
+            finding.title + u' ' + finding.detail + u' ' + finding.suggestion + u' ' + finding.id;
+        if (text.contains(needle, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestGuiLive : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void connectDialogListsContexts();
+    void connectDialogExplainsBrokenKubeconfigs_data();
+    void connectDialogExplainsBrokenKubeconfigs();
+    void connectDialogWarnsAboutInsecureTls();
+    void liveClusterListsAndWatches();
+    void liveClusterDegradesOnForbiddenResources();
+    void liveClusterDiagnosesRejectedCredentials();
+    void liveClusterNeverRunsARefusedExecPlugin();
+    void diagnosticsPanelSummarises();
+    void liveCaptureRejectsBadFilter();
+    void liveCaptureShowsFlowsAndKeepsPcapng();
+
+private:
+    QString demoJson() const;
+    TestApiServer m_server;
+    QTemporaryDir m_dir;
+    QString m_kubeconfig;
+};
+
+QString TestGuiLive::demoJson() const
+{
+    return QStringLiteral(CARTOGRAPH_SOURCE_DIR "/resources/demo/calico.json");
+}
+
+void TestGuiLive::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    // English plurals ("1 error", "2 errors") come from the translation, as in the application.
+    installTranslators(*QCoreApplication::instance(), QLocale(QLocale::English));
+    const Status started = m_server.start();
+    if (!started)
+        QSKIP(qPrintable(u"the test API server needs openssl: "_s + describe(started.error())));
+    QVERIFY(m_server.loadObjects(readFile(demoJson())) > 0);
+    m_kubeconfig = m_server.writeKubeconfig(m_dir.filePath(u"config"_s), u"test"_s);
+    QVERIFY(QFile::exists(m_kubeconfig));
+}
+
+void TestGuiLive::connectDialogListsContexts()
+{
+    // Two files merged as kubectl merges KUBECONFIG: the first file's current-context wins.
+    const QString second = m_server.writeKubeconfig(m_dir.filePath(u"second"_s), u"staging"_s);
+    kube::KubeconfigLocation location;
+    location.kubeconfigEnv = m_kubeconfig + u':' + second;
+    ConnectDialog dialog;
+    dialog.load(location);
+    QTableWidget *table = dialog.contextTable();
+    QCOMPARE(table->rowCount(), 2);
+    QStringList names;
+    for (int row = 0; row < table->rowCount(); ++row)
+        names << table->item(row, 1)->text();
+    QCOMPARE(names, (QStringList{u"staging"_s, u"test"_s}));
+    // The current context is selected and resolved; the Connect button is on.
+    QVERIFY(dialog.connection().has_value());
+    QCOMPARE(dialog.connection()->contextName, u"test"_s);
+    QCOMPARE(dialog.connection()->server, m_server.url());
+    QVERIFY(describeConnection(*dialog.connection()).contains(m_server.url().toString()));
+    QVERIFY(dialog.namespaceScope().isEmpty()); // all namespaces by default
+    table->selectRow(0);
+    QCOMPARE(dialog.connection()->contextName, u"staging"_s);
+}
+
+void TestGuiLive::connectDialogExplainsBrokenKubeconfigs_data()
+{
+    QTest::addColumn<QByteArray>("content"); // empty: no file at all
+    QTest::addColumn<QStringList>("needles");
+    QTest::newRow("missing") << QByteArray() << QStringList{u"nowhere"_s};
+    QTest::newRow("not YAML") << QByteArray("apiVersion: v1\nclusters: [\n  - name: x\n")
+                              << QStringList{u"broken.yaml"_s, u"line"_s};
+    QTest::newRow("auth-provider")
+        << QByteArray("apiVersion: v1\nkind: Config\ncurrent-context: gke\nclusters:\n- name: c\n"
+                      "  cluster:\n    server: https://203.0.113.5\ncontexts:\n- name: gke\n"
+                      "  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n"
+                      "    auth-provider:\n      name: gcp\n")
+        << QStringList{u"gke-gcloud-auth-plugin"_s};
+}
+
+void TestGuiLive::connectDialogExplainsBrokenKubeconfigs()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, needles);
+    const QString path =
+        content.isEmpty() ? m_dir.filePath(u"nowhere/config"_s) : m_dir.filePath(u"broken.yaml"_s);
+    if (!content.isEmpty())
+        QVERIFY(writeFile(path, content));
+    ConnectDialog dialog;
+    dialog.load(explicitFile(path));
+    QVERIFY(!dialog.connection().has_value()); // nothing to connect to
+    // The problem (or, for a context that loads but cannot resolve, the details) says why.
+    QString shown = dialog.problemText();
+    for (QLabel *label : dialog.findChildren<QLabel *>())
+        shown += u'\n' + label->text();
+    for (const QString &needle : needles)
+        QVERIFY2(shown.contains(needle), qPrintable(shown));
+}
+
+void TestGuiLive::connectDialogWarnsAboutInsecureTls()
+{
+    QByteArray config = readFile(m_kubeconfig);
+    QVERIFY(config.contains("certificate-authority"));
+    const QString path = m_dir.filePath(u"insecure"_s);
+    // Replace the CA by insecure-skip-tls-verify, as people do when they should not.
+    QByteArray insecure;
+    for (const QByteArray &line : config.split('\n')) {
+        if (line.trimmed().startsWith("certificate-authority"))
+            insecure += line.left(line.indexOf('c')) + "insecure-skip-tls-verify: true\n";
+        else
+            insecure += line + '\n';
+    }
+    QVERIFY(writeFile(path, insecure));
+    ConnectDialog dialog;
+    dialog.load(explicitFile(path));
+    QVERIFY(dialog.connection().has_value());
+    QVERIFY(dialog.connection()->insecureSkipTlsVerify);
+    QVERIFY(describeConnection(*dialog.connection()).contains(u"TLS verification is off"_s));
+}
+
+void TestGuiLive::liveClusterListsAndWatches()
+{
+    ConnectDialog dialog;
+    dialog.load(explicitFile(m_kubeconfig));
+    QVERIFY(dialog.connection().has_value());
+    LiveCluster live;
+    QSignalSpy models(&live, &LiveCluster::modelChanged);
+    QSignalSpy states(&live, &LiveCluster::stateChanged);
+    QVERIFY(live.connectTo(*dialog.connection(), {}));
+    QTRY_VERIFY_WITH_TIMEOUT(!models.isEmpty(), 20000);
+    const auto initial = models.takeFirst();
+    QVERIFY(initial.at(2).toBool());
+    const ClusterSnapshot first = initial.at(0).value<ClusterSnapshot>();
+    QCOMPARE(first.pods.size(), qsizetype(m_server.objectCount(u"pods"_s)));
+    QTRY_COMPARE_WITH_TIMEOUT(live.state(), kube::ConnectionState::Live, 10000);
+    QVERIFY(live.statusText().contains(u"live"_s));
+
+    // A pod created while watching arrives as a change batch with the new model.
+    QVERIFY(!m_server.upsertObject(podJson(u"probe-1"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!models.isEmpty(), 10000);
+    const auto batch = models.takeFirst();
+    QVERIFY(!batch.at(2).toBool());
+    const auto changes = batch.at(1).value<QList<kube::ObjectChange>>();
+    QVERIFY(!changes.isEmpty());
+    QCOMPARE(changes.first().name, u"probe-1"_s);
+    QCOMPARE(batch.at(0).value<ClusterSnapshot>().pods.size(), first.pods.size() + 1);
+
+    live.disconnectFromCluster();
+    QCOMPARE(live.state(), kube::ConnectionState::Disconnected);
+    QVERIFY(!live.isActive());
+    // A change after disconnecting reaches nobody.
+    QVERIFY(m_server.deleteObject(u"pods"_s, u"sock-shop"_s, u"probe-1"_s));
+    QTest::qWait(300);
+    QVERIFY(models.isEmpty());
+}
+
+void TestGuiLive::liveClusterDegradesOnForbiddenResources()
+{
+    ConnectDialog dialog;
+    dialog.load(explicitFile(m_kubeconfig));
+    m_server.setForbidden(u"networkpolicies"_s);
+    LiveCluster live;
+    QSignalSpy models(&live, &LiveCluster::modelChanged);
+    QVERIFY(live.connectTo(*dialog.connection(), {}));
+    QTRY_VERIFY_WITH_TIMEOUT(!models.isEmpty(), 20000);
+    m_server.setForbidden(u"networkpolicies"_s, false);
+    const ClusterSnapshot snapshot = models.first().at(0).value<ClusterSnapshot>();
+    QVERIFY(!snapshot.pods.isEmpty());
+    QVERIFY(snapshot.networkPolicies.isEmpty());
+    QCOMPARE(live.accessIssues().size(), 1);
+    QCOMPARE(live.accessIssues().first().resource, u"networkpolicies"_s);
+    QVERIFY(hasFinding(live.findings(), u"networkpolicies"_s));
+    // The Calico demo has policies only the forbidden list would show; the rest of the model's
+    // findings (NodePort URLs of the front-end) are there too.
+    QVERIFY(hasFinding(live.findings(), u"http://"_s));
+}
+
+void TestGuiLive::liveClusterDiagnosesRejectedCredentials()
+{
+    ConnectDialog dialog;
+    dialog.load(explicitFile(m_kubeconfig));
+    m_server.setRejectCredentials(true);
+    LiveCluster live;
+    QSignalSpy failed(&live, &LiveCluster::connectionFailed);
+    QVERIFY(live.connectTo(*dialog.connection(), {}));
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+    m_server.setRejectCredentials(false);
+    QCOMPARE(live.state(), kube::ConnectionState::Failed);
+    QVERIFY(hasFinding(live.findings(), u"401"_s) ||
+            hasFinding(live.findings(), u"unauthorized"_s));
+}
+
+void TestGuiLive::liveClusterNeverRunsARefusedExecPlugin()
+{
+    // The plugin would leave a mark if it ran.
+    const QString mark = m_dir.filePath(u"plugin-ran"_s);
+    const QString script = m_dir.filePath(u"plugin.sh"_s);
+    QVERIFY(writeFile(script, "#!/bin/sh\ntouch '" + mark.toUtf8() + "'\nexit 1\n"));
+    QFile::setPermissions(script, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    ConnectDialog dialog;
+    dialog.load(explicitFile(m_kubeconfig));
+    kube::ClusterConnection connection = *dialog.connection();
+    connection.clientCertificatePem.clear();
+    connection.clientKeyPem.clear();
+    kube::ExecPluginConfig plugin;
+    plugin.apiVersion = u"client.authentication.k8s.io/v1"_s;
+    plugin.command = script;
+    plugin.interactiveMode = kube::ExecInteractiveMode::Never;
+    connection.exec = plugin;
+
+    LiveCluster live;
+    QString asked;
+    live.setExecConfirmation([&](const kube::ExecPluginConfig &config, const QString &context) {
+        asked = config.commandLine() + u" for "_s + context;
+        return false;
+    });
+    QVERIFY(!live.connectTo(connection, {}));
+    QVERIFY(asked.contains(script));
+    QCOMPARE(live.state(), kube::ConnectionState::Failed);
+    QVERIFY(hasFinding(live.findings(), script));
+    QTest::qWait(200);
+    QVERIFY(!QFile::exists(mark));
+}
+
+void TestGuiLive::diagnosticsPanelSummarises()
+{
+    DiagnosticsPanel panel;
+    QSignalSpy summaries(&panel, &DiagnosticsPanel::summaryChanged);
+    QList<kube::Finding> findings;
+    findings.append({kube::Severity::Info, u"nodeport-url"_s, u"svc"_s, u"NodePort"_s, {}, {}});
+    findings.append({kube::Severity::Error, u"node-not-ready"_s, u"node/w1"_s, u"NotReady"_s,
+                     u"kubelet stopped posting node status"_s, u"systemctl status kubelet"_s});
+    panel.setFindings(findings);
+    QCOMPARE(summaries.size(), 1);
+    QCOMPARE(panel.summaryText(), u"1 error, 0 warnings, 1 note"_s);
+    // Errors first.
+    QCOMPARE(panel.findings().first().id, u"node-not-ready"_s);
+}
+
+void TestGuiLive::liveCaptureRejectsBadFilter()
+{
+    if (geteuid() != 0)
+        QSKIP("capturing needs root (or the helper with capabilities)");
+    LiveCaptureDialog dialog;
+    const int lo = dialog.interfaceBox()->findText(u"lo"_s);
+    QVERIFY(lo >= 0);
+    dialog.interfaceBox()->setCurrentIndex(lo);
+    dialog.filterField()->setText(u"tcp port 99999999"_s);
+    dialog.saveBox()->setChecked(false);
+    QVERIFY(!dialog.start());
+    QVERIFY2(dialog.errorText().contains(u"tcp port 99999999"_s), qPrintable(dialog.errorText()));
+    QVERIFY(!dialog.isCapturing());
+}
+
+void TestGuiLive::liveCaptureShowsFlowsAndKeepsPcapng()
+{
+    if (geteuid() != 0)
+        QSKIP("capturing needs root (or the helper with capabilities)");
+    LiveCaptureDialog dialog;
+    dialog.interfaceBox()->setCurrentIndex(dialog.interfaceBox()->findText(u"lo"_s));
+    dialog.filterField()->setText(u"udp port 47123"_s);
+    const QString pcapng = m_dir.filePath(u"live.pcapng"_s);
+    dialog.saveBox()->setChecked(true);
+    dialog.savePathField()->setText(pcapng);
+    QSignalSpy updates(&dialog, &LiveCaptureDialog::flowsUpdated);
+    QSignalSpy finished(&dialog, &LiveCaptureDialog::captureFinished);
+    QVERIFY2(dialog.start(), qPrintable(dialog.errorText()));
+    QVERIFY(dialog.isCapturing());
+    // libpcap discards what the ring held while the filter was being set: give it a moment.
+    QTest::qWait(200);
+
+    QUdpSocket receiver;
+    QVERIFY(receiver.bind(QHostAddress::LocalHost, 47123));
+    QUdpSocket sender;
+    for (int i = 0; i < 20; ++i) {
+        sender.writeDatagram(QByteArray(100, 'x'), QHostAddress::LocalHost, 47123);
+        QTest::qWait(10);
+    }
+    // The one flow shows up, with every datagram, in the updates while the capture runs.
+    const auto packetsSoFar = [&]() -> std::uint64_t {
+        if (updates.isEmpty())
+            return 0;
+        const auto replay =
+            updates.last().at(0).value<std::shared_ptr<const capture::CaptureReplay>>();
+        return replay->flows().empty() ? 0 : replay->flows().front().packetsAb;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(packetsSoFar(), std::uint64_t(20), 10000);
+    dialog.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 10000);
+    QCOMPARE(finished.first().at(0).toString(), pcapng);
+    QVERIFY(finished.first().at(1).toString().isEmpty());
+    const auto last = updates.last().at(0).value<std::shared_ptr<const capture::CaptureReplay>>();
+    QCOMPARE(last->flows().size(), std::size_t(1));
+    QCOMPARE(last->flows().front().packetsAb, std::uint64_t(20));
+    QCOMPARE(last->flows().front().bPort, std::uint16_t(47123));
+    QVERIFY(dialog.dropText().contains(u"Dropped: 0"_s));
+    // Everything captured was kept: the pcapng replays into the same flow.
+    QVERIFY(QFile(pcapng).size() > 20 * 100);
+}
+
+QTEST_MAIN(TestGuiLive)
+#include "tst_gui_live.moc"
