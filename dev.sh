@@ -15,7 +15,14 @@ PACKAGES=(
     libpcap-dev libyaml-cpp-dev nlohmann-json3-dev
     fonts-dejavu-core python3 binutils xvfb xauth
     tshark tcpdump  # the capture tests check flows against tshark; tcpdump for live-capture peers
+    iproute2 libcap2-bin util-linux tcpreplay  # live capture tests: netns/veth/vxlan, setcap, setpriv
+    openssl curl  # the test API server makes its CA with openssl; curl is a second real client
 )
+# tst_apiserver_kubectl checks the test API server with the real kubectl: Debian's
+# kubernetes-client only when no kubectl is installed some other way (it would replace it).
+if ! command -v kubectl >/dev/null; then
+    PACKAGES+=(kubernetes-client)
+fi
 
 install_missing() {
     local missing=()
@@ -42,6 +49,11 @@ install_missing() {
     "${apt[@]}" install -y -qq "${missing[@]}"
 }
 
+# The executables of the tests labelled "sanitize" (and the CLI they run).
+sanitized_targets() {
+    echo cartograph-cli tst_snapshotloader tst_capture
+}
+
 build() {
     cmake --preset dev >/dev/null
     cmake --build --preset dev -- -j"$(nproc)"
@@ -58,7 +70,13 @@ run)
 test)
     install_missing
     build
-    exec ctest --preset dev -j"$(nproc)"
+    ctest --preset dev -j"$(nproc)"
+    # The bad-input suites (mutated snapshots, truncated and lying captures) again under
+    # AddressSanitizer + UndefinedBehaviorSanitizer: an out-of-bounds read must fail CI even
+    # where it happens not to crash.
+    cmake --preset asan-ubsan >/dev/null
+    cmake --build --preset asan-ubsan -- -j"$(nproc)" $(sanitized_targets)
+    exec ctest --preset asan-ubsan -L sanitize -j"$(nproc)"
     ;;
 *)
     echo "usage: ./dev.sh run [cartograph arguments...] | ./dev.sh test" >&2

@@ -1,5 +1,7 @@
+#include "CaptureCommand.h"
 #include "CliCommands.h"
 #include "FlowsCommand.h"
+#include "KubeCommands.h"
 #include "PolicyCommands.h"
 #include "Translations.h"
 #include "WhatIfCommand.h"
@@ -54,6 +56,16 @@ int main(int argc, char *argv[])
         return runWhatIf(args, out, err);
     if (command == u"flows")
         return runFlows(args, out, err);
+    if (command == u"snapshot")
+        return runSnapshot(args, out, err);
+    if (command == u"diagnose")
+        return runDiagnose(args, out, err);
+    if (command == u"contexts")
+        return runContexts(args, out, err);
+    if (command == u"capture")
+        return runCapture(args, out, err);
+    if (command == u"interfaces")
+        return runInterfaces(args, out, err);
 
     err << "cartograph-cli: "
         << QCoreApplication::translate("cartograph-cli",

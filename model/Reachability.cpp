@@ -448,6 +448,8 @@ struct Reachability::Data
     // What the build learnt (analysed policies, pod groups, selector matches), kept so that an
     // edit of a few policies can start from it.
     std::shared_ptr<const Builder> builder;
+    // The build whose rows this one shares (an edit reuses the rows of untouched profiles).
+    std::shared_ptr<const Data> rowSource;
     // Pods by workload, made on first use; shared with the Reachabilities derived from this one
     // (their pods are the same).
     struct WorkloadCache
@@ -612,12 +614,7 @@ public:
 
     // This builder's knowledge, re-aimed at `snapshot` (the same pods, other policies) and a
     // new result.
-    Builder(const Builder &base, const ClusterSnapshot &snapshot, Data &data)
-        : Builder(base)
-    {
-        m_snapshot = &snapshot;
-        m_data = &data;
-    }
+    Builder(const Builder &base, const ClusterSnapshot &snapshot, Data &data);
 
     void runEdited(const ClusterSnapshot &baseSnapshot);
 
@@ -674,6 +671,7 @@ private:
     void buildNamedPortSets();
     void buildProfiles();
     void computeRows();
+    std::vector<int> reusableProfiles(const std::vector<Profile> &profiles, bool egress) const;
     void egressRows(const Profile &profile, qsizetype profileIndex, RowStore &store,
                     std::vector<Word> &scratch) const;
     void ingressRows(const Profile &profile, qsizetype profileIndex, RowStore &store,
@@ -682,6 +680,13 @@ private:
 
     const ClusterSnapshot *m_snapshot;
     Data *m_data;
+    // During an edit: the build it starts from (alive for the call), and per policy the index
+    // of the same policy there (-1: analysed anew).
+    const Builder *m_base = nullptr;
+    std::vector<int> m_policyInBase;
+    // The edit left the pod classes as they were (same groups, same refinement, same address
+    // classes): selector matches and the rows of untouched profiles carry over.
+    bool m_sameClasses = false;
 
     QHash<QString, int> m_namespaceIndex;
     QStringList m_namespaceNames;
@@ -723,6 +728,8 @@ private:
 
     std::vector<Profile> m_egressProfiles;
     std::vector<Profile> m_ingressProfiles;
+    IntVectorMap m_egressProfileIds;  // profile key (policies, then address choice or named-port
+    IntVectorMap m_ingressProfileIds; // numbers) → profile
 };
 
 int Reachability::Builder::namespaceIndex(const QString &name)
@@ -1311,8 +1318,16 @@ void Reachability::Builder::buildClassSets()
     for (qsizetype c = 0; c < m_classCount; ++c)
         setBit(m_everyClass.data(), c);
 
-    m_itemClasses = BitMatrix(qsizetype(m_items.size()), m_classCount);
-    parallelFor(qsizetype(m_items.size()), 64, [&](qsizetype item, int) {
+    qsizetype firstItem = 0;
+    if (m_sameClasses) {
+        m_itemClasses = m_base->m_itemClasses;
+        firstItem = qsizetype(m_base->m_items.size());
+        m_itemClasses.resizeRows(qsizetype(m_items.size()));
+    } else {
+        m_itemClasses = BitMatrix(qsizetype(m_items.size()), m_classCount);
+    }
+    parallelFor(qsizetype(m_items.size()) - firstItem, 64, [&](qsizetype task, int) {
+        const qsizetype item = firstItem + task;
         Word *row = m_itemClasses.row(item);
         forEachBit(m_itemGroups.row(item), m_itemGroups.words(),
                    [&](qsizetype g) { setBit(row, m_classOfGroup[size_t(g)]); });
@@ -1471,8 +1486,8 @@ void Reachability::Builder::buildProfiles()
                    });
     }
 
-    IntVectorMap egressIds;
-    IntVectorMap ingressIds;
+    IntVectorMap &egressIds = m_egressProfileIds;
+    IntVectorMap &ingressIds = m_ingressProfileIds;
     std::vector<int> key;
     m_data->egressProfileOfClass.assign(size_t(m_classCount), -1);
     m_data->ingressProfileOfClass.assign(size_t(m_classCount), -1);
@@ -1640,6 +1655,55 @@ void Reachability::Builder::ingressRows(const Profile &profile, qsizetype profil
     }
 }
 
+// During an edit with the classes and port classes unchanged: for each profile, the base's
+// profile with the same key when every policy of it is unchanged (its rows are then the same
+// bits), else -1.
+std::vector<int> Reachability::Builder::reusableProfiles(const std::vector<Profile> &profiles,
+                                                         bool egress) const
+{
+    std::vector<int> reuse(profiles.size(), -1);
+    if (!m_base || !m_sameClasses)
+        return reuse;
+    const QList<PortClass> &mine = m_data->portClasses;
+    const QList<PortClass> &theirs = m_base->m_data->portClasses;
+    if (mine.size() != theirs.size())
+        return reuse;
+    for (qsizetype k = 0; k < mine.size(); ++k) {
+        if (mine[k].protocol != theirs[k].protocol || mine[k].ranges != theirs[k].ranges ||
+            mine[k].namedPortNumber != theirs[k].namedPortNumber)
+            return reuse;
+    }
+    const IntVectorMap &baseIds = egress ? m_base->m_egressProfileIds : m_base->m_ingressProfileIds;
+    const IntVectorMap &ids = egress ? m_egressProfileIds : m_ingressProfileIds;
+    // The keys by profile index, to translate them.
+    std::vector<const std::vector<int> *> keys(profiles.size(), nullptr);
+    for (const auto &[key, id] : ids)
+        keys[size_t(id)] = &key;
+    std::vector<int> translated;
+    for (size_t p = 0; p < profiles.size(); ++p) {
+        translated.clear();
+        bool known = true;
+        for (const int policy : profiles[p].policies) {
+            const int base = m_policyInBase[size_t(policy)];
+            if (base < 0) {
+                known = false;
+                break;
+            }
+            translated.push_back(base);
+        }
+        if (!known)
+            continue;
+        // What follows the policies (address choice, or -1 and the named-port numbers) has the
+        // same meaning in both builds.
+        const std::vector<int> &key = *keys[p];
+        translated.insert(translated.end(), key.begin() + qsizetype(profiles[p].policies.size()),
+                          key.end());
+        if (const auto it = baseIds.find(translated); it != baseIds.end())
+            reuse[p] = it->second;
+    }
+    return reuse;
+}
+
 void Reachability::Builder::computeRows()
 {
     const qsizetype portClasses = m_data->portClasses.size();
@@ -1654,8 +1718,20 @@ void Reachability::Builder::computeRows()
     for (int w = 0; w < workers; ++w)
         stores.emplace_back(m_data->rowWords);
     std::vector<std::vector<Word>> scratch(static_cast<size_t>(workers));
+    const std::vector<int> egressReuse = reusableProfiles(m_egressProfiles, true);
+    const std::vector<int> ingressReuse = reusableProfiles(m_ingressProfiles, false);
     parallelFor(egressCount + ingressCount, 4, [&](qsizetype task, int worker) {
         RowStore &store = stores[size_t(worker)];
+        const bool egress = task < egressCount;
+        const qsizetype profile = egress ? task : task - egressCount;
+        if (const int from = (egress ? egressReuse : ingressReuse)[size_t(profile)]; from >= 0) {
+            const auto &baseRows =
+                egress ? m_base->m_data->egressRows : m_base->m_data->ingressRows;
+            auto &rows = egress ? m_data->egressRows : m_data->ingressRows;
+            std::copy_n(baseRows.begin() + from * portClasses, portClasses,
+                        rows.begin() + profile * portClasses);
+            return;
+        }
         if (task < egressCount)
             egressRows(m_egressProfiles[size_t(task)], task, store, scratch[size_t(worker)]);
         else
@@ -1670,6 +1746,37 @@ void Reachability::Builder::computeRows()
 }
 
 // --- Deriving it after an edit -------------------------------------------------------------
+
+// What an edit starts from: the analysis, the interned tables, the pod groups and the selectors'
+// matches. The class-level results are rebuilt (and rows reused from the base where they cannot
+// have changed), so they are not copied.
+Reachability::Builder::Builder(const Builder &base, const ClusterSnapshot &snapshot, Data &data)
+    : m_snapshot(&snapshot)
+    , m_data(&data)
+    , m_base(&base)
+    , m_namespaceIndex(base.m_namespaceIndex)
+    , m_namespaceNames(base.m_namespaceNames)
+    , m_namespaceLabels(base.m_namespaceLabels)
+    , m_policies(base.m_policies)
+    , m_items(base.m_items)
+    , m_itemsByHash(base.m_itemsByHash)
+    , m_labelKeys(base.m_labelKeys)
+    , m_labelKeyNames(base.m_labelKeyNames)
+    , m_namedPorts(base.m_namedPorts)
+    , m_namedPortIds(base.m_namedPortIds)
+    , m_ipBlocks(base.m_ipBlocks)
+    , m_ipBlockIds(base.m_ipBlockIds)
+    , m_portAtoms(base.m_portAtoms)
+    , m_atomStarts(base.m_atomStarts)
+    , m_atomLocalClass(base.m_atomLocalClass)
+    , m_addressClassCount(base.m_addressClassCount)
+    , m_blockHolds(base.m_blockHolds)
+    , m_bases(base.m_bases)
+    , m_groups(base.m_groups)
+    , m_groupOfPod(base.m_groupOfPod)
+    , m_groupsByNamespace(base.m_groupsByNamespace)
+    , m_itemGroups(base.m_itemGroups)
+{}
 
 // After an edit that mentions new label keys or values, new named ports or new ipBlocks: the old
 // groups split by what the new ones read of each pod (the value ids of the keys that changed,
@@ -1796,8 +1903,9 @@ void Reachability::Builder::runEdited(const ClusterSnapshot &baseSnapshot)
             repeated.insert(name);
         baseByName.insert(name, i);
     }
-    const std::vector<PolicyInfo> basePolicies = std::move(m_policies);
+    std::vector<PolicyInfo> basePolicies = std::move(m_policies);
     m_policies.clear();
+    m_policyInBase.clear();
     m_policies.reserve(size_t(m_snapshot->networkPolicies.size()));
     const qsizetype itemsBefore = qsizetype(m_items.size());
     m_changedLabelKeys.clear();
@@ -1809,9 +1917,11 @@ void Reachability::Builder::runEdited(const ClusterSnapshot &baseSnapshot)
         const auto base = baseByName.constFind(name);
         if (base != baseByName.constEnd() && !repeated.contains(name) &&
             sameNetworkPolicyEffect(baseSnapshot.networkPolicies.at(*base), policy)) {
-            m_policies.push_back(basePolicies[size_t(*base)]);
+            m_policies.push_back(std::move(basePolicies[size_t(*base)]));
+            m_policyInBase.push_back(int(*base));
         } else {
             m_policies.push_back(analysePolicy(policy));
+            m_policyInBase.push_back(-1);
         }
     }
     m_data->distinctSelectors = qsizetype(m_items.size());
@@ -1826,7 +1936,9 @@ void Reachability::Builder::runEdited(const ClusterSnapshot &baseSnapshot)
         m_blockHolds.clear();
         partitionAddresses();
     }
-    if (newAddresses || !m_changedLabelKeys.isEmpty() || m_namedPorts.size() != namedPortsBefore) {
+    const bool regrouped =
+        newAddresses || !m_changedLabelKeys.isEmpty() || m_namedPorts.size() != namedPortsBefore;
+    if (regrouped) {
         std::vector<QString> changedKeys(m_changedLabelKeys.begin(), m_changedLabelKeys.end());
         std::sort(changedKeys.begin(), changedKeys.end());
         const std::vector<int> oldGroupOfPod = m_groupOfPod;
@@ -1857,11 +1969,14 @@ void Reachability::Builder::runEdited(const ClusterSnapshot &baseSnapshot)
     m_ingressProfiles.clear();
     refineClasses();
     buildClasses();
+    m_sameClasses = !regrouped && !newAddresses && m_classOfGroup == m_base->m_classOfGroup &&
+                    m_baseOfClass == m_base->m_baseOfClass;
     buildClassSets();
     partitionPorts();
     buildNamedPortSets();
     buildProfiles();
     computeRows();
+    m_base = nullptr; // alive only for the call
 }
 
 // --- Public API ------------------------------------------------------------------------------
@@ -1924,6 +2039,7 @@ Reachability Reachability::withEditedPolicies(const ClusterSnapshot &edited) con
     auto data = std::make_shared<Data>();
     data->workloadCache = d->workloadCache;
     data->podIndex = d->podIndex;
+    data->rowSource = d;
     auto builder = std::make_shared<Builder>(*d->builder, edited, *data);
     builder->runEdited(*d->snapshot);
     data->builder = std::move(builder);
@@ -2036,6 +2152,84 @@ QList<qsizetype> Reachability::allowedDestinations(qsizetype fromClass, qsizetyp
             result.append(to);
     }
     return result;
+}
+
+// Both work a word at a time where the verdict matrix is stored that way (a class's own row),
+// and once per profile, not per class, for the other direction's rows.
+std::vector<std::uint64_t> Reachability::destinationsAllowedFrom(qsizetype fromClass,
+                                                                 qsizetype portClass) const
+{
+    const Data &data = *d;
+    const qsizetype classes = data.classes.size();
+    const qsizetype words = wordsFor(classes);
+    std::vector<std::uint64_t> bits(size_t(words), 0);
+    const qsizetype portClasses = data.portClasses.size();
+    if (fromClass < 0 || fromClass >= classes || portClass < 0 || portClass >= portClasses)
+        return bits;
+    const qsizetype podClasses = data.podClassCount;
+    if (const Word *egress = data.egressRow(fromClass, portClass)) {
+        std::copy(egress, egress + words, bits.begin());
+    } else {
+        for (qsizetype to = 0; to < classes; ++to)
+            setBit(bits.data(), to);
+    }
+    if (fromClass >= podClasses) {
+        // Between two addresses only the family matters; policies do not apply.
+        for (qsizetype to = podClasses; to < classes; ++to) {
+            if (data.classes[to].family != data.classes[fromClass].family)
+                bits[size_t(to / kWordBits)] &= ~(Word(1) << (to % kWordBits));
+        }
+    }
+    std::vector<signed char> admits(size_t(data.ingressProfileCount), -1);
+    for (qsizetype to = 0; to < podClasses; ++to) {
+        const qint32 profile = data.ingressProfileOfClass[size_t(to)];
+        if (profile < 0)
+            continue;
+        signed char &admitted = admits[size_t(profile)];
+        if (admitted < 0)
+            admitted =
+                testBit(data.ingressRows[size_t(profile * portClasses + portClass)], fromClass);
+        if (!admitted)
+            bits[size_t(to / kWordBits)] &= ~(Word(1) << (to % kWordBits));
+    }
+    return bits;
+}
+
+std::vector<std::uint64_t> Reachability::sourcesAllowedTo(qsizetype toClass,
+                                                          qsizetype portClass) const
+{
+    const Data &data = *d;
+    const qsizetype classes = data.classes.size();
+    const qsizetype words = wordsFor(classes);
+    std::vector<std::uint64_t> bits(size_t(words), 0);
+    const qsizetype portClasses = data.portClasses.size();
+    if (toClass < 0 || toClass >= classes || portClass < 0 || portClass >= portClasses)
+        return bits;
+    const qsizetype podClasses = data.podClassCount;
+    if (const Word *ingress = data.ingressRow(toClass, portClass)) {
+        std::copy(ingress, ingress + words, bits.begin());
+    } else {
+        for (qsizetype from = 0; from < classes; ++from)
+            setBit(bits.data(), from);
+    }
+    if (toClass >= podClasses) {
+        for (qsizetype from = podClasses; from < classes; ++from) {
+            if (data.classes[from].family != data.classes[toClass].family)
+                bits[size_t(from / kWordBits)] &= ~(Word(1) << (from % kWordBits));
+        }
+    }
+    std::vector<signed char> admits(size_t(data.egressProfileCount), -1);
+    for (qsizetype from = 0; from < podClasses; ++from) {
+        const qint32 profile = data.egressProfileOfClass[size_t(from)];
+        if (profile < 0)
+            continue;
+        signed char &admitted = admits[size_t(profile)];
+        if (admitted < 0)
+            admitted = testBit(data.egressRows[size_t(profile * portClasses + portClass)], toClass);
+        if (!admitted)
+            bits[size_t(from / kWordBits)] &= ~(Word(1) << (from % kWordBits));
+    }
+    return bits;
 }
 
 bool Reachability::allowed(qsizetype fromPod, qsizetype toPod, const ProbePort &port,

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -155,6 +156,12 @@ public:
     bool allowedBetweenClasses(qsizetype fromClass, qsizetype toClass, qsizetype portClass) const;
     // The destination classes the source class can reach on a port class.
     QList<qsizetype> allowedDestinations(qsizetype fromClass, qsizetype portClass) const;
+    // A row and a column of the verdict matrix on one port class, for comparisons in bulk: bit c
+    // (word c / 64, bit c % 64) is set when fromClass may reach class c, or class c may reach
+    // toClass. Every class has its bit; a class or port class out of range gives no bits set.
+    std::vector<std::uint64_t> destinationsAllowedFrom(qsizetype fromClass,
+                                                       qsizetype portClass) const;
+    std::vector<std::uint64_t> sourcesAllowedTo(qsizetype toClass, qsizetype portClass) const;
 
     // Probes as PolicyEngine::check() takes them (a named port resolves against the
     // destination pod; unresolved names and ports outside 1-65535 are denied), answered from

@@ -192,10 +192,8 @@ WhatIfResult computeWhatIf(const Reachability &reachBefore, const ClusterSnapsho
             }
         }
     }
-    QList<qsizetype> allGroups;
     QList<qsizetype> affectedDestinations;
     for (qsizetype g = 0; g < groups.size(); ++g) {
-        allGroups.append(g);
         if (destinationAffected[size_t(g)])
             affectedDestinations.append(g);
     }
@@ -208,28 +206,66 @@ WhatIfResult computeWhatIf(const Reachability &reachBefore, const ClusterSnapsho
         std::map<std::tuple<QString, QString, QString, QString>, WorkloadPairChange> workloads;
         // Flipped group pairs per namespace pair, to list pod pairs in pod order afterwards.
         std::map<std::pair<QString, QString>, QList<std::pair<qsizetype, qsizetype>>> flipped;
-        for (qsizetype g1 = 0; g1 < groups.size(); ++g1) {
+        const auto record = [&](qsizetype g1, qsizetype g2, bool isAllowed) {
             const PodGroup &from = groups.at(g1);
-            for (qsizetype g2 : sourceAffected[size_t(g1)] ? allGroups : affectedDestinations) {
-                const PodGroup &to = groups.at(g2);
-                const bool wasAllowed = reachBefore.allowedBetweenClasses(
-                    from.classBefore, to.classBefore, port.classBefore);
-                const bool isAllowed = reachAfter.allowedBetweenClasses(
-                    from.classAfter, to.classAfter, port.classAfter);
-                if (wasAllowed == isAllowed)
+            const PodGroup &to = groups.at(g2);
+            const qint64 pairs = qint64(from.pods.size()) * to.pods.size();
+            NamespacePairChange &ns = namespaces[{from.namespaceName, to.namespaceName}];
+            ns.from = from.namespaceName;
+            ns.to = to.namespaceName;
+            WorkloadPairChange &wl =
+                workloads[{from.namespaceName, to.namespaceName, from.workload, to.workload}];
+            wl.from = from.workload;
+            wl.to = to.workload;
+            (isAllowed ? ns.denyToAllow : ns.allowToDeny) += pairs;
+            (isAllowed ? wl.denyToAllow : wl.allowToDeny) += pairs;
+            (isAllowed ? change.denyToAllow : change.allowToDeny) += pairs;
+            flipped[{from.namespaceName, to.namespaceName}].append({g1, g2});
+        };
+        // Verdicts in bulk: a row (every destination of a source class) or a column (every
+        // source of a destination class) of each side's matrix, once per class.
+        using Bits = std::vector<std::uint64_t>;
+        const auto bit = [](const Bits &bits, qsizetype index) {
+            return (bits[size_t(index) / 64] >> (index % 64)) & 1u;
+        };
+        std::unordered_map<qsizetype, Bits> rowsBefore, rowsAfter, columnsBefore, columnsAfter;
+        const auto cached = [](std::unordered_map<qsizetype, Bits> &cache, qsizetype cls,
+                               const auto &make) -> const Bits & {
+            auto it = cache.find(cls);
+            if (it == cache.end())
+                it = cache.emplace(cls, make(cls)).first;
+            return it->second;
+        };
+        // Pairs whose source's egress changed: every destination.
+        for (qsizetype g1 = 0; g1 < groups.size(); ++g1) {
+            if (!sourceAffected[size_t(g1)])
+                continue;
+            const Bits &was = cached(rowsBefore, groups.at(g1).classBefore, [&](qsizetype cls) {
+                return reachBefore.destinationsAllowedFrom(cls, port.classBefore);
+            });
+            const Bits &is = cached(rowsAfter, groups.at(g1).classAfter, [&](qsizetype cls) {
+                return reachAfter.destinationsAllowedFrom(cls, port.classAfter);
+            });
+            for (qsizetype g2 = 0; g2 < groups.size(); ++g2) {
+                const bool isAllowed = bit(is, groups.at(g2).classAfter);
+                if (bit(was, groups.at(g2).classBefore) != isAllowed)
+                    record(g1, g2, isAllowed);
+            }
+        }
+        // The other pairs can flip only where the destination's ingress changed.
+        for (qsizetype g2 : affectedDestinations) {
+            const Bits &was = cached(columnsBefore, groups.at(g2).classBefore, [&](qsizetype cls) {
+                return reachBefore.sourcesAllowedTo(cls, port.classBefore);
+            });
+            const Bits &is = cached(columnsAfter, groups.at(g2).classAfter, [&](qsizetype cls) {
+                return reachAfter.sourcesAllowedTo(cls, port.classAfter);
+            });
+            for (qsizetype g1 = 0; g1 < groups.size(); ++g1) {
+                if (sourceAffected[size_t(g1)])
                     continue;
-                const qint64 pairs = qint64(from.pods.size()) * to.pods.size();
-                NamespacePairChange &ns = namespaces[{from.namespaceName, to.namespaceName}];
-                ns.from = from.namespaceName;
-                ns.to = to.namespaceName;
-                WorkloadPairChange &wl =
-                    workloads[{from.namespaceName, to.namespaceName, from.workload, to.workload}];
-                wl.from = from.workload;
-                wl.to = to.workload;
-                (isAllowed ? ns.denyToAllow : ns.allowToDeny) += pairs;
-                (isAllowed ? wl.denyToAllow : wl.allowToDeny) += pairs;
-                (isAllowed ? change.denyToAllow : change.allowToDeny) += pairs;
-                flipped[{from.namespaceName, to.namespaceName}].append({g1, g2});
+                const bool isAllowed = bit(is, groups.at(g1).classAfter);
+                if (bit(was, groups.at(g1).classBefore) != isAllowed)
+                    record(g1, g2, isAllowed);
             }
         }
         if (change.allowToDeny == 0 && change.denyToAllow == 0)
