@@ -2154,82 +2154,68 @@ QList<qsizetype> Reachability::allowedDestinations(qsizetype fromClass, qsizetyp
     return result;
 }
 
-// Both work a word at a time where the verdict matrix is stored that way (a class's own row),
-// and once per profile, not per class, for the other direction's rows.
-std::vector<std::uint64_t> Reachability::destinationsAllowedFrom(qsizetype fromClass,
-                                                                 qsizetype portClass) const
+namespace {
+
+// A row (outgoing: every destination of `cls`) or a column (every source of `cls`) of the
+// verdict matrix on one port class. Word by word where the matrix is stored that way (the
+// class's own egress row, or its ingress row), once per profile for the other direction.
+template <typename Data>
+std::vector<std::uint64_t> verdictLine(const Data &data, qsizetype cls, qsizetype portClass,
+                                       bool outgoing)
 {
-    const Data &data = *d;
     const qsizetype classes = data.classes.size();
     const qsizetype words = wordsFor(classes);
     std::vector<std::uint64_t> bits(size_t(words), 0);
     const qsizetype portClasses = data.portClasses.size();
-    if (fromClass < 0 || fromClass >= classes || portClass < 0 || portClass >= portClasses)
+    if (cls < 0 || cls >= classes || portClass < 0 || portClass >= portClasses)
         return bits;
     const qsizetype podClasses = data.podClassCount;
-    if (const Word *egress = data.egressRow(fromClass, portClass)) {
-        std::copy(egress, egress + words, bits.begin());
+    const auto clear = [&](qsizetype other) {
+        bits[size_t(other / kWordBits)] &= ~(Word(1) << (other % kWordBits));
+    };
+    if (const Word *own =
+            outgoing ? data.egressRow(cls, portClass) : data.ingressRow(cls, portClass)) {
+        std::copy(own, own + words, bits.begin());
     } else {
-        for (qsizetype to = 0; to < classes; ++to)
-            setBit(bits.data(), to);
+        for (qsizetype other = 0; other < classes; ++other)
+            setBit(bits.data(), other);
     }
-    if (fromClass >= podClasses) {
+    if (cls >= podClasses) {
         // Between two addresses only the family matters; policies do not apply.
-        for (qsizetype to = podClasses; to < classes; ++to) {
-            if (data.classes[to].family != data.classes[fromClass].family)
-                bits[size_t(to / kWordBits)] &= ~(Word(1) << (to % kWordBits));
+        for (qsizetype other = podClasses; other < classes; ++other) {
+            if (data.classes[other].family != data.classes[cls].family)
+                clear(other);
         }
     }
-    std::vector<signed char> admits(size_t(data.ingressProfileCount), -1);
-    for (qsizetype to = 0; to < podClasses; ++to) {
-        const qint32 profile = data.ingressProfileOfClass[size_t(to)];
+    const auto &profileOf = outgoing ? data.ingressProfileOfClass : data.egressProfileOfClass;
+    const auto &rows = outgoing ? data.ingressRows : data.egressRows;
+    std::vector<signed char> admits(
+        size_t(outgoing ? data.ingressProfileCount : data.egressProfileCount), -1);
+    for (qsizetype other = 0; other < podClasses; ++other) {
+        const qint32 profile = profileOf[size_t(other)];
         if (profile < 0)
             continue;
         signed char &admitted = admits[size_t(profile)];
         if (admitted < 0)
-            admitted =
-                testBit(data.ingressRows[size_t(profile * portClasses + portClass)], fromClass);
+            admitted = testBit(rows[size_t(profile * portClasses + portClass)], cls);
         if (!admitted)
-            bits[size_t(to / kWordBits)] &= ~(Word(1) << (to % kWordBits));
+            clear(other);
     }
     return bits;
+}
+
+} // namespace
+
+std::vector<std::uint64_t> Reachability::destinationsAllowedFrom(qsizetype fromClass,
+                                                                 qsizetype portClass) const
+{
+    return verdictLine(*d, fromClass, portClass, true);
 }
 
 std::vector<std::uint64_t> Reachability::sourcesAllowedTo(qsizetype toClass,
                                                           qsizetype portClass) const
 {
-    const Data &data = *d;
-    const qsizetype classes = data.classes.size();
-    const qsizetype words = wordsFor(classes);
-    std::vector<std::uint64_t> bits(size_t(words), 0);
-    const qsizetype portClasses = data.portClasses.size();
-    if (toClass < 0 || toClass >= classes || portClass < 0 || portClass >= portClasses)
-        return bits;
-    const qsizetype podClasses = data.podClassCount;
-    if (const Word *ingress = data.ingressRow(toClass, portClass)) {
-        std::copy(ingress, ingress + words, bits.begin());
-    } else {
-        for (qsizetype from = 0; from < classes; ++from)
-            setBit(bits.data(), from);
-    }
-    if (toClass >= podClasses) {
-        for (qsizetype from = podClasses; from < classes; ++from) {
-            if (data.classes[from].family != data.classes[toClass].family)
-                bits[size_t(from / kWordBits)] &= ~(Word(1) << (from % kWordBits));
-        }
-    }
-    std::vector<signed char> admits(size_t(data.egressProfileCount), -1);
-    for (qsizetype from = 0; from < podClasses; ++from) {
-        const qint32 profile = data.egressProfileOfClass[size_t(from)];
-        if (profile < 0)
-            continue;
-        signed char &admitted = admits[size_t(profile)];
-        if (admitted < 0)
-            admitted = testBit(data.egressRows[size_t(profile * portClasses + portClass)], toClass);
-        if (!admitted)
-            bits[size_t(from / kWordBits)] &= ~(Word(1) << (from % kWordBits));
-    }
-    return bits;
+    return verdictLine(*d, toClass, portClass, false);
 }
 
 bool Reachability::allowed(qsizetype fromPod, qsizetype toPod, const ProbePort &port,
