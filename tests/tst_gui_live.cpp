@@ -60,6 +60,16 @@ kube::KubeconfigLocation explicitFile(const QString &path)
     return location;
 }
 
+// With CARTOGRAPH_SCREENSHOT_DIR set, the dialogs are saved as PNGs there (to look at them).
+void saveScreenshot(QWidget &widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("CARTOGRAPH_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    widget.show();
+    QVERIFY(widget.grab().save(dir + u'/' + name));
+}
+
 bool hasFinding(const QList<kube::Finding> &findings, const QString &needle)
 {
     for (const kube::Finding &finding : findings) {
@@ -136,6 +146,7 @@ void TestGuiLive::connectDialogListsContexts()
     QCOMPARE(dialog.connection()->server, m_server.url());
     QVERIFY(describeConnection(*dialog.connection()).contains(m_server.url().toString()));
     QVERIFY(dialog.namespaceScope().isEmpty()); // all namespaces by default
+    saveScreenshot(dialog, u"connect-dialog.png"_s);
     table->selectRow(0);
     QCOMPARE(dialog.connection()->contextName, u"staging"_s);
 }
@@ -312,6 +323,8 @@ void TestGuiLive::diagnosticsPanelSummarises()
     QCOMPARE(panel.summaryText(), u"1 error, 0 warnings, 1 note"_s);
     // Errors first.
     QCOMPARE(panel.findings().first().id, u"node-not-ready"_s);
+    panel.resize(700, 260);
+    saveScreenshot(panel, u"diagnostics.png"_s);
 }
 
 void TestGuiLive::liveCaptureRejectsBadFilter()
@@ -371,6 +384,7 @@ void TestGuiLive::liveCaptureShowsFlowsAndKeepsPcapng()
     QCOMPARE(last->flows().front().packetsAb, std::uint64_t(20));
     QCOMPARE(last->flows().front().bPort, std::uint16_t(47123));
     QVERIFY(dialog.dropText().contains(u"Dropped: 0"_s));
+    saveScreenshot(dialog, u"live-capture-dialog.png"_s);
     // Everything captured was kept: the pcapng replays into the same flow.
     QVERIFY(QFile(pcapng).size() > 20 * 100);
 }

@@ -201,6 +201,16 @@
     </message>
 </context>
 <context>
+    <name>cartograph::app::LiveCaptureDialog</name>
+    <message numerus="yes">
+        <source>%n flow(s)</source>
+        <translation>
+            <numerusform>%n flow</numerusform>
+            <numerusform>%n flows</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cartograph::app::LiveCluster</name>
     <message numerus="yes">
         <source>%1: listing %2 (%n page(s), %3 objects)</source>

@@ -216,10 +216,10 @@ void LiveCaptureDialog::onUpdate(const capture::CaptureUpdatePtr &update)
     const capture::CaptureProgress &progress = update->progress;
     m_ended.insert(m_ended.end(), update->endedFlows.begin(), update->endedFlows.end());
     const std::size_t flows = m_ended.size() + update->activeFlows.size();
-    m_status->setText(tr("%1 packets captured, %2 decoded into %3 flows; %4 written; %5 s")
+    m_status->setText(tr("%1 packets captured, %2 decoded into %3; %4 written; %5 s")
                           .arg(progress.captured)
                           .arg(progress.decoded)
-                          .arg(flows)
+                          .arg(tr("%n flow(s)", nullptr, int(flows)))
                           .arg(progress.written)
                           .arg(double(progress.elapsed.count()) / 1000.0, 0, 'f', 1));
     const capture::CaptureDrops &drops = progress.drops;
