@@ -450,6 +450,7 @@ struct Reachability::Data
     std::shared_ptr<const Builder> builder;
     // The build whose rows this one shares (an edit reuses the rows of untouched profiles).
     std::shared_ptr<const Data> rowSource;
+    std::vector<int> policiesFromBase; // derived: see Reachability::policiesFromBase()
     // Pods by workload, made on first use; shared with the Reachabilities derived from this one
     // (their pods are the same).
     struct WorkloadCache
@@ -617,6 +618,7 @@ public:
     Builder(const Builder &base, const ClusterSnapshot &snapshot, Data &data);
 
     void runEdited(const ClusterSnapshot &baseSnapshot);
+    const std::vector<int> &policiesInBase() const { return m_policyInBase; }
 
 private:
     // What a pod class shares apart from selector matches: the start of the refinement.
@@ -2042,10 +2044,16 @@ Reachability Reachability::withEditedPolicies(const ClusterSnapshot &edited) con
     data->rowSource = d;
     auto builder = std::make_shared<Builder>(*d->builder, edited, *data);
     builder->runEdited(*d->snapshot);
+    data->policiesFromBase = builder->policiesInBase();
     data->builder = std::move(builder);
     Reachability result;
     result.d = std::move(data);
     return result;
+}
+
+const std::vector<int> &Reachability::policiesFromBase() const
+{
+    return d->policiesFromBase;
 }
 
 void Reachability::prepareEdits() const

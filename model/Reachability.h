@@ -134,6 +134,10 @@ public:
     // named ports and addresses in flat arrays) now, rather than on the first edit: a sandbox
     // calls it off the GUI thread when it opens. Thread safe; shared with derived reachabilities.
     void prepareEdits() const;
+    // For a reachability from withEditedPolicies(): per policy of its snapshot, the index of the
+    // same policy (namespace/name and effect) in the base snapshot, or -1 for one added,
+    // changed, or sharing its name with another. Empty for one built in full.
+    const std::vector<int> &policiesFromBase() const;
 
     // The snapshot this was built for.
     const ClusterSnapshot &snapshot() const;

@@ -77,40 +77,6 @@ QList<PortGroup> jointPortClasses(const Reachability &before, const Reachability
     return groups;
 }
 
-// The policies (indices into each side's list) that the edit added, replaced or deleted, by
-// namespace/name. Nothing when names repeat on a side: then every pair is compared.
-bool editedPolicies(const ClusterSnapshot &before, const ClusterSnapshot &after,
-                    QList<qsizetype> *editedBefore, QList<qsizetype> *editedAfter)
-{
-    QHash<QString, qsizetype> beforeByName;
-    QHash<QString, qsizetype> afterByName;
-    for (qsizetype i = 0; i < before.networkPolicies.size(); ++i) {
-        if (beforeByName.contains(before.networkPolicies.at(i).qualifiedName()))
-            return false;
-        beforeByName.insert(before.networkPolicies.at(i).qualifiedName(), i);
-    }
-    for (qsizetype i = 0; i < after.networkPolicies.size(); ++i) {
-        if (afterByName.contains(after.networkPolicies.at(i).qualifiedName()))
-            return false;
-        afterByName.insert(after.networkPolicies.at(i).qualifiedName(), i);
-    }
-    for (auto it = beforeByName.cbegin(); it != beforeByName.cend(); ++it) {
-        const auto other = afterByName.constFind(it.key());
-        if (other == afterByName.cend()) {
-            editedBefore->append(*it);
-        } else if (!sameNetworkPolicyEffect(before.networkPolicies.at(*it),
-                                            after.networkPolicies.at(*other))) {
-            editedBefore->append(*it);
-            editedAfter->append(*other);
-        }
-    }
-    for (auto it = afterByName.cbegin(); it != afterByName.cend(); ++it) {
-        if (!beforeByName.contains(it.key()))
-            editedAfter->append(*it);
-    }
-    return true;
-}
-
 } // namespace
 
 WhatIfResult computeWhatIf(const ClusterSnapshot &before, const ClusterSnapshot &after,
@@ -167,12 +133,25 @@ WhatIfResult computeWhatIf(const Reachability &reachBefore, const ClusterSnapsho
     // egress or the destination's ingress is selected by an edited policy, old or new version.
     std::vector<char> sourceAffected(size_t(groups.size()), 0);
     std::vector<char> destinationAffected(size_t(groups.size()), 0);
+    // The edit as the derivation saw it: policies of `after` it could not take over unchanged
+    // from `before` (added, changed, or sharing a name), and those of `before` nothing took.
     QList<qsizetype> editedBefore;
     QList<qsizetype> editedAfter;
-    if (!editedPolicies(before, after, &editedBefore, &editedAfter)) {
-        std::fill(sourceAffected.begin(), sourceAffected.end(), 1);
-        std::fill(destinationAffected.begin(), destinationAffected.end(), 1);
-    } else {
+    {
+        const std::vector<int> &fromBefore = reachAfter.policiesFromBase();
+        std::vector<char> taken(size_t(before.networkPolicies.size()), 0);
+        for (size_t i = 0; i < fromBefore.size(); ++i) {
+            if (fromBefore[i] >= 0)
+                taken[size_t(fromBefore[i])] = 1;
+            else
+                editedAfter.append(qsizetype(i));
+        }
+        for (size_t i = 0; i < taken.size(); ++i) {
+            if (!taken[i])
+                editedBefore.append(qsizetype(i));
+        }
+    }
+    {
         for (const auto &[direction, affected] :
              {std::pair{PolicyType::Egress, &sourceAffected},
               std::pair{PolicyType::Ingress, &destinationAffected}}) {

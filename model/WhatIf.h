@@ -96,8 +96,8 @@ struct WhatIfResult
 // the edit can change: the policies that differ by namespace/name (added, deleted, or with
 // different selectors, rules or types) select some classes for egress and ingress
 // (Reachability::classesSelectedBy(), old and new version); only pairs whose source is such an
-// egress class or whose destination such an ingress class are compared. When policy names repeat on
-// a side, every pair is compared.
+// egress class or whose destination such an ingress class are compared. Policies whose name repeats
+// on a side count as edited (Reachability::policiesFromBase()).
 WhatIfResult computeWhatIf(const ClusterSnapshot &before, const ClusterSnapshot &after,
                            const WhatIfOptions &options = {});
 // The same from a Reachability of `before` that is already built (a what-if sandbox keeps it
