@@ -679,6 +679,8 @@ private:
     void ingressRows(const Profile &profile, qsizetype profileIndex, RowStore &store,
                      std::vector<Word> &scratch) const;
     const Word *namedPortSet(int namedPortId, int number) const;
+    void peerSets(const std::vector<const Rule *> &rules, AddressChoice choice,
+                  std::vector<Word> &scratch) const;
 
     const ClusterSnapshot *m_snapshot;
     Data *m_data;
@@ -1530,6 +1532,34 @@ void Reachability::Builder::buildProfiles()
     m_data->ingressProfileCount = qsizetype(m_ingressProfiles.size());
 }
 
+// Fills scratch with a zeroed row, then per rule the union of its peers' classes (every class
+// for a rule without peers); ipBlocks are matched with the given address choice.
+void Reachability::Builder::peerSets(const std::vector<const Rule *> &rules, AddressChoice choice,
+                                     std::vector<Word> &scratch) const
+{
+    const qsizetype words = m_data->rowWords;
+    scratch.assign(size_t(words * (1 + qsizetype(rules.size()))), 0);
+    for (size_t r = 0; r < rules.size(); ++r) {
+        Word *set = scratch.data() + (r + 1) * size_t(words);
+        const Rule &rule = *rules[r];
+        if (rule.everyPeer) {
+            std::copy(m_everyClass.begin(), m_everyClass.end(), set);
+            continue;
+        }
+        for (const Peer &peer : rule.peers) {
+            const Word *peerSet = nullptr;
+            if (peer.kind == Peer::Kind::Selector)
+                peerSet = m_itemClasses.row(peer.index);
+            else if (peer.kind == Peer::Kind::IpBlock)
+                peerSet = m_blockClasses.row(qsizetype(peer.index) * kAddressChoices + choice);
+            if (!peerSet)
+                continue;
+            for (qsizetype w = 0; w < words; ++w)
+                set[w] |= peerSet[w];
+        }
+    }
+}
+
 void Reachability::Builder::egressRows(const Profile &profile, qsizetype profileIndex,
                                        RowStore &store, std::vector<Word> &scratch) const
 {
@@ -1541,28 +1571,8 @@ void Reachability::Builder::egressRows(const Profile &profile, qsizetype profile
             rules.push_back(&rule);
     }
     // scratch: the row being built, then each rule's destinations (its peers' union).
-    scratch.assign(size_t(words * (1 + qsizetype(rules.size()))), 0);
+    peerSets(rules, profile.addressChoice, scratch);
     Word *row = scratch.data();
-    for (size_t r = 0; r < rules.size(); ++r) {
-        Word *destinations = scratch.data() + (r + 1) * size_t(words);
-        const Rule &rule = *rules[r];
-        if (rule.everyPeer) {
-            std::copy(m_everyClass.begin(), m_everyClass.end(), destinations);
-            continue;
-        }
-        for (const Peer &peer : rule.peers) {
-            const Word *set = nullptr;
-            if (peer.kind == Peer::Kind::Selector)
-                set = m_itemClasses.row(peer.index);
-            else if (peer.kind == Peer::Kind::IpBlock)
-                set = m_blockClasses.row(qsizetype(peer.index) * kAddressChoices +
-                                         profile.addressChoice);
-            if (!set)
-                continue;
-            for (qsizetype w = 0; w < words; ++w)
-                destinations[w] |= set[w];
-        }
-    }
     for (qsizetype k = 0; k < portClasses; ++k) {
         const PortClass &portClass = m_data->portClasses[k];
         std::fill(row, row + words, 0);
@@ -1605,27 +1615,9 @@ void Reachability::Builder::ingressRows(const Profile &profile, qsizetype profil
         for (const Rule &rule : m_policies[size_t(p)].ingress)
             rules.push_back(&rule);
     }
-    scratch.assign(size_t(words * (1 + qsizetype(rules.size()))), 0);
+    // scratch: the row being built, then each rule's sources (its peers' union).
+    peerSets(rules, OwnFirstIp, scratch);
     Word *row = scratch.data();
-    for (size_t r = 0; r < rules.size(); ++r) {
-        Word *sources = scratch.data() + (r + 1) * size_t(words);
-        const Rule &rule = *rules[r];
-        if (rule.everyPeer) {
-            std::copy(m_everyClass.begin(), m_everyClass.end(), sources);
-            continue;
-        }
-        for (const Peer &peer : rule.peers) {
-            const Word *set = nullptr;
-            if (peer.kind == Peer::Kind::Selector)
-                set = m_itemClasses.row(peer.index);
-            else if (peer.kind == Peer::Kind::IpBlock)
-                set = m_blockClasses.row(qsizetype(peer.index) * kAddressChoices + OwnFirstIp);
-            if (!set)
-                continue;
-            for (qsizetype w = 0; w < words; ++w)
-                sources[w] |= set[w];
-        }
-    }
     for (qsizetype k = 0; k < portClasses; ++k) {
         const PortClass &portClass = m_data->portClasses[k];
         std::fill(row, row + words, 0);
