@@ -197,7 +197,10 @@ private:
     QAction *m_liveCaptureAction = nullptr;
     LiveCaptureDialog *m_liveCapture = nullptr;
     std::optional<ClusterSnapshot> m_pendingLiveModel; // arrived while a layout was running
-    QSet<QString> m_approvedExecCommands;              // this session's, never saved
+    // Watch batches are shown at most once a second: each one lays the diagram out again (and
+    // re-attributes an open capture), which is not worth doing ten times a second.
+    QTimer m_liveThrottle;
+    QSet<QString> m_approvedExecCommands; // this session's, never saved
     Settings m_settings;
     ErrorReporter m_errorReporter;
     QString m_lastError;

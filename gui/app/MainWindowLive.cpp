@@ -95,12 +95,25 @@ void MainWindow::createLiveParts()
             QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(QLatin1String(colour)));
         log(tr("Cluster connection: %1").arg(kube::connectionStateName(state)));
     });
+    m_liveThrottle.setSingleShot(true);
+    m_liveThrottle.setInterval(1000);
+    connect(&m_liveThrottle, &QTimer::timeout, this, [this] {
+        if (m_pendingLiveModel)
+            showLiveModel(*std::exchange(m_pendingLiveModel, std::nullopt)); // re-arms if busy
+    });
     connect(m_live, &LiveCluster::modelChanged, this,
             [this](const ClusterSnapshot &snapshot, const QList<kube::ObjectChange> &changes,
                    bool initial) {
-                if (!initial)
-                    log(tr("Cluster changed: %n object(s)", nullptr, int(changes.size())));
-                showLiveModel(snapshot);
+                if (initial) {
+                    showLiveModel(snapshot);
+                    m_liveThrottle.start();
+                    return;
+                }
+                log(tr("Cluster changed: %n object(s)", nullptr, int(changes.size())));
+                m_pendingLiveModel = snapshot; // the newest wins
+                if (!m_liveThrottle.isActive()) {
+                    m_liveThrottle.start();
+                }
             });
     connect(m_live, &LiveCluster::findingsChanged, this, &MainWindow::updateDiagnostics);
     connect(m_live, &LiveCluster::connectionFailed, this, [this](const QString &message) {
@@ -108,12 +121,7 @@ void MainWindow::createLiveParts()
         reportError(tr("Could not connect to %1").arg(m_live->connection().contextName),
                     message + u"\n\n" + tr("The Diagnostics panel says what to check."));
     });
-    // A layout that finishes takes the newest model that arrived meanwhile.
-    connect(this, &MainWindow::snapshotLoaded, this, [this] {
-        updateDiagnostics();
-        if (m_pendingLiveModel)
-            showLiveModel(*std::exchange(m_pendingLiveModel, std::nullopt));
-    });
+    connect(this, &MainWindow::snapshotLoaded, this, &MainWindow::updateDiagnostics);
 }
 
 void MainWindow::connectDialog()
@@ -140,13 +148,15 @@ void MainWindow::connectToCluster(const kube::ClusterConnection &connection,
 void MainWindow::disconnectFromCluster()
 {
     m_live->disconnectFromCluster();
+    m_liveThrottle.stop();
     m_pendingLiveModel.reset();
 }
 
 void MainWindow::showLiveModel(const ClusterSnapshot &snapshot)
 {
-    if (isLoading()) {
+    if (isLoading()) { // shown when the throttle next fires
         m_pendingLiveModel = snapshot;
+        m_liveThrottle.start();
         return;
     }
     openSource(std::make_shared<MemorySnapshotSource>(
