@@ -1,5 +1,7 @@
 #include "JsonStream.h"
 
+#include "VectorState.h"
+
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -17,12 +19,14 @@ JsonStream::JsonStream(QIODevice *device)
     , m_buffer(size_t(kChunkSize))
 {
     m_chunkStart = m_cursor = m_end = m_buffer.data();
+    clearUpperVectorState(); // this thread may have run AVX code: see VectorState.h
 }
 
 JsonStream::JsonStream(const char *data, qint64 size)
 {
     m_chunkStart = m_cursor = data;
     m_end = data + size;
+    clearUpperVectorState(); // see VectorState.h
 }
 
 bool JsonStream::fill()

@@ -107,6 +107,7 @@ struct ListMetadata
 {
     QString continueToken;
     QString resourceVersion;
+    qint64 remainingItemCount = -1; // the server's estimate of the items after this page
 };
 
 std::optional<ListMetadata> listMetadata(const QByteArray &data, bool complete)
@@ -123,8 +124,12 @@ std::optional<ListMetadata> listMetadata(const QByteArray &data, bool complete)
         nlohmann::json::parse(data.constBegin() + begin, data.constBegin() + end, nullptr, false);
     if (!metadata.is_object())
         return ListMetadata{};
-    return ListMetadata{QString::fromStdString(metadata.value("continue", std::string())),
+    ListMetadata result{QString::fromStdString(metadata.value("continue", std::string())),
                         QString::fromStdString(metadata.value("resourceVersion", std::string()))};
+    if (const auto remaining = metadata.find("remainingItemCount");
+        remaining != metadata.end() && remaining->is_number_integer())
+        result.remainingItemCount = remaining->get<qint64>();
+    return result;
 }
 
 QString objectKey(const Namespace &object)
@@ -266,6 +271,7 @@ struct ClusterCollector::ParsedPage
     QString resourceVersion; // the list's, on the last page
     qsizetype bytes = 0;
     qint64 parseMs = 0;
+    QByteArray spentBody; // its storage receives a later page
 };
 
 struct ClusterCollector::ResourceState
@@ -290,6 +296,7 @@ struct ClusterCollector::ResourceState
     ClusterSnapshot staging;
     QList<QFutureWatcher<ParsedPage> *> parses; // pages being parsed, in page order
     QElapsedTimer pageClock;                    // since the last page was taken
+    QList<QByteArray> spareBuffers;             // parsed pages' storage, for the next pages
     int pages = 0;
     qint64 items = 0;
     // Watching
@@ -409,6 +416,7 @@ void ClusterCollector::stop()
         }
         cancelParses(*state);
         state->staging = ClusterSnapshot{};
+        state->spareBuffers.clear();
         if (state->phase == ResourceState::Phase::Listing ||
             state->phase == ResourceState::Phase::Watching ||
             state->phase == ResourceState::Phase::WaitingToRetry)
@@ -463,6 +471,8 @@ void ClusterCollector::requestPage(ResourceState &state, const QString &continue
     options.group = state.type.group;
     options.timeoutMs = m_options.requestTimeoutMs;
     KubeCall *call = m_client->get(collectionPath(state.type), query, options);
+    if (!state.spareBuffers.isEmpty())
+        call->reuseBuffer(state.spareBuffers.takeLast());
     ResourceState *raw = &state;
     connect(call, &KubeCall::dataAvailable, this, [this, raw, call] { onPageData(*raw, call); });
     connect(call, &KubeCall::finished, this, [this, raw, call] { onPageFinished(*raw, call); });
@@ -553,16 +563,26 @@ void ClusterCollector::processPage(ResourceState &state, KubeCall *call)
         state.nextRequested = true;
         requestPage(state, metadata->continueToken);
     }
+    // The first page says how many items follow: size the list once rather than moving every
+    // object each time it grows (bounded: the count is the server's word).
+    if (metadata && metadata->remainingItemCount > 0) {
+        constexpr qint64 kMaxReservedItems = 500'000;
+        visitList(state.staging, state.type.id, [&](auto &list) {
+            if (list.capacity() == 0)
+                list.reserve(qsizetype(std::min<qint64>(
+                    m_options.pageSize + metadata->remainingItemCount, kMaxReservedItems)));
+        });
+    }
     // Parsed on the thread pool, pages side by side (results are taken in page order): this
     // thread meanwhile receives the next page, so that it is complete when a parser is free.
     auto *parse = new QFutureWatcher<ParsedPage>(this);
     state.parses.append(parse);
     ResourceState *raw = &state;
     connect(parse, &QFutureWatcherBase::finished, this, [this, raw] { takeParsedPages(*raw); });
-    parse->setFuture(
-        QtConcurrent::run([body, source = collectionPath(state.type),
-                           lastPage = metadata && metadata->continueToken.isEmpty(),
-                           resourceVersion = metadata ? metadata->resourceVersion : QString()] {
+    parse->setFuture(QtConcurrent::run(
+        [body, source = collectionPath(state.type),
+         lastPage = metadata && metadata->continueToken.isEmpty(),
+         resourceVersion = metadata ? metadata->resourceVersion : QString()]() mutable {
             QElapsedTimer clock;
             clock.start();
             ParsedPage page;
@@ -572,6 +592,7 @@ void ClusterCollector::processPage(ResourceState &state, KubeCall *call)
             page.resourceVersion = resourceVersion;
             page.bytes = body.size();
             page.parseMs = clock.elapsed();
+            page.spentBody = std::move(body);
             return page;
         }));
     // Move on to the next page: parse it now if it is complete and a parser is free; otherwise
@@ -608,6 +629,8 @@ void ClusterCollector::takeParsedPages(ResourceState &state)
         for (auto it = page.objects.skippedKinds.cbegin(); it != page.objects.skippedKinds.cend();
              ++it)
             state.staging.skippedKinds[it.key()] += it.value();
+        if (state.spareBuffers.size() <= maxParsesInFlight())
+            state.spareBuffers.append(std::move(page.spentBody));
         ++state.pages;
         visitList(state.staging, state.type.id, [&](auto &list) { state.items = list.size(); });
         // With fetch and parse overlapped, pages are taken about every parse time / parsers.
@@ -642,7 +665,10 @@ void ClusterCollector::finishList(ResourceState &state)
              ++it)
             m_model.skippedKinds[it.key()] += it.value();
         state.staging = ClusterSnapshot{};
-        rebuildIndex(state.type.id);
+        state.spareBuffers.clear(); // a watch needs none; a relist grows them again
+        // The index finds the object a watch event names; a one-off list has no events.
+        if (m_options.watch)
+            rebuildIndex(state.type.id);
         Q_EMIT listProgress({state.type.id, state.pages, state.items, true});
     }
     const bool relist = state.listedOnce;

@@ -123,6 +123,14 @@ const QByteArray &KubeCall::peek()
     return m_buffer;
 }
 
+void KubeCall::reuseBuffer(QByteArray buffer)
+{
+    if (!m_buffer.isEmpty() || !buffer.isDetached())
+        return;
+    buffer.resize(0); // keeps the capacity
+    m_buffer = std::move(buffer);
+}
+
 void KubeCall::abort()
 {
     if (m_finished)
@@ -184,13 +192,37 @@ void KubeCall::onReadyRead()
     if (!m_headersSeen)
         onMetaData();
     if (m_httpStatus >= 200 && m_httpStatus < 300) {
-        m_buffer += m_reply->readAll();
+        appendAvailable();
         if (!m_options.stream && m_options.timeoutMs > 0)
             m_timer.start(m_options.timeoutMs); // progress: the transfer is alive
         Q_EMIT dataAvailable();
     } else {
         m_errorBody += m_reply->read(64 * 1024 - m_errorBody.size());
     }
+}
+
+void KubeCall::appendAvailable(QNetworkReply *reply)
+{
+    if (!reply)
+        reply = m_reply;
+    // Straight into the body buffer: readAll() would copy into a temporary first, and a list
+    // page is megabytes. A page announces its length: reserve it once (bounded, since the
+    // header is the server's word), then grow geometrically.
+    constexpr qint64 kMaxReserve = 64 << 20;
+    if (m_buffer.isEmpty()) {
+        const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+        if (announced > 0)
+            m_buffer.reserve(qsizetype(std::min(announced, kMaxReserve)));
+    }
+    const qint64 available = reply->bytesAvailable();
+    if (available <= 0)
+        return;
+    const qsizetype size = m_buffer.size();
+    if (m_buffer.capacity() - size < available)
+        m_buffer.reserve(std::max<qsizetype>(size + qsizetype(available), 2 * m_buffer.capacity()));
+    m_buffer.resize(size + qsizetype(available));
+    const qint64 read = reply->read(m_buffer.data() + size, available);
+    m_buffer.resize(size + qsizetype(std::max<qint64>(read, 0)));
 }
 
 void KubeCall::onTimeout()
@@ -211,7 +243,7 @@ void KubeCall::onFinished()
     if (m_httpStatus == 0)
         m_httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (m_httpStatus >= 200 && m_httpStatus < 300) {
-        m_buffer += reply->readAll();
+        appendAvailable(reply);
     } else if (m_httpStatus > 0) {
         m_errorBody += reply->read(64 * 1024 - m_errorBody.size());
     }

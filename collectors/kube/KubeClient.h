@@ -46,6 +46,9 @@ public:
     // Bytes received so far (not yet read) without consuming them.
     qint64 bytesAvailable() const;
     const QByteArray &peek();
+    // Receive the body into `buffer`'s storage: a caller reading page after page hands back the
+    // last page's buffer, so megabytes are not mapped and faulted in anew for every page.
+    void reuseBuffer(QByteArray buffer);
     bool isFinished() const { return m_finished; }
     // Set once finished() was emitted and the call failed.
     const std::optional<KubeError> &error() const { return m_error; }
@@ -64,6 +67,7 @@ private:
     void send(bool refreshCredential);
     void onMetaData();
     void onReadyRead();
+    void appendAvailable(QNetworkReply *reply = nullptr);
     void onFinished();
     void onTimeout();
     void finishWith(KubeError error);
