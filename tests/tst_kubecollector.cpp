@@ -442,6 +442,34 @@ private slots:
     }
 
     // 401 on the initial list is fatal: failed() with a typed error, Diagnostics explains it.
+    // HTTP/1.1 keep-alive: sequential requests share one connection; a kept-alive connection
+    // the server closed meanwhile (its idle timeout) is replaced transparently.
+    void connectionsAreKeptAlive()
+    {
+        KubeClient client(m_connection, noExec());
+        const int before = m_server->connectionsAccepted();
+        for (int i = 0; i < 3; ++i) {
+            auto body = client.getBlocking(u"/api/v1/namespaces"_s);
+            QVERIFY2(body, body ? "" : qPrintable(describe(body.error())));
+            QVERIFY(body->contains("\"NamespaceList\""));
+        }
+        QCOMPARE(m_server->connectionsAccepted() - before, 1);
+
+        m_server->closeIdleConnections();
+        QTest::qWait(100); // the close reaches the client's idle connection
+        auto again = client.getBlocking(u"/api/v1/nodes"_s);
+        QVERIFY2(again, again ? "" : qPrintable(describe(again.error())));
+        QVERIFY(again->contains("\"NodeList\""));
+        QCOMPARE(m_server->connectionsAccepted() - before, 2);
+
+        // Closed before the client noticed: the request goes out on the dead connection first.
+        m_server->closeIdleConnections();
+        auto third = client.getBlocking(u"/api/v1/nodes"_s);
+        QVERIFY2(third, third ? "" : qPrintable(describe(third.error())));
+        QVERIFY(third->contains("\"NodeList\""));
+        QCOMPARE(m_server->connectionsAccepted() - before, 3);
+    }
+
     void rejectedCredentialsFail()
     {
         m_server->setRejectCredentials(true);

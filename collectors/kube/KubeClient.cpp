@@ -5,14 +5,12 @@
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QFile>
-#include <QNetworkAccessManager>
 #include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QRegularExpression>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QSslSocket>
 #include <nlohmann/json.hpp>
 
 namespace cartograph::kube {
@@ -101,11 +99,7 @@ KubeCall::KubeCall(KubeClient *client, QString path, QUrlQuery query, RequestOpt
 
 KubeCall::~KubeCall()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
+    releaseSocket(false);
 }
 
 QByteArray KubeCall::readAll()
@@ -142,6 +136,8 @@ void KubeCall::send(bool refreshCredential)
 {
     m_errorBody.clear();
     m_sslErrors.clear();
+    m_socketError.reset();
+    m_socketErrorString.clear();
     m_httpStatus = 0;
     m_headersSeen = false;
     m_timedOut = false;
@@ -157,103 +153,306 @@ void KubeCall::send(bool refreshCredential)
         QTimer::singleShot(0, this, [this, error = request.error()] { finishWith(error); });
         return;
     }
-    qCDebug(lcKube) << "GET" << request->url().toString(QUrl::RemoveUserInfo);
-    QNetworkAccessManager *network = m_client->m_network;
-    if (m_options.stream) {
-        if (!m_streamNetwork)
-            m_streamNetwork = m_client->createNetworkManager(this);
-        network = m_streamNetwork;
-    }
-    m_reply = network->get(*request);
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &KubeCall::onMetaData);
-    connect(m_reply, &QNetworkReply::readyRead, this, &KubeCall::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &KubeCall::onFinished);
-    connect(m_reply, &QNetworkReply::sslErrors, this,
+    qCDebug(lcKube) << "GET" << request->url.toString(QUrl::RemoveUserInfo);
+    m_url = request->url;
+    m_requestHead = request->head;
+    releaseSocket(false);
+    m_socket = m_client->takeConnection(*request, &m_socketReused);
+    startExchange(!m_socketReused);
+}
+
+void KubeCall::startExchange(bool freshConnection)
+{
+    m_framing = Framing::Head;
+    m_line.clear();
+    m_remaining = 0;
+    m_chunked = false;
+    m_keepAlive = true;
+    QSslSocket *socket = m_socket;
+    connect(socket, &QIODevice::readyRead, this, &KubeCall::onSocketReadyRead);
+    connect(socket, &QAbstractSocket::errorOccurred, this, &KubeCall::onSocketError);
+    connect(socket, &QAbstractSocket::disconnected, this, &KubeCall::onSocketDisconnected);
+    connect(socket, &QSslSocket::sslErrors, this,
             [this](const QList<QSslError> &errors) { m_sslErrors += errors; });
+    // Written now; a connection still in its TLS handshake sends it once encrypted.
+    socket->write(m_requestHead);
     if (m_options.timeoutMs > 0)
         m_timer.start(m_options.timeoutMs);
+    if (!freshConnection && socket->bytesAvailable() > 0)
+        onSocketReadyRead();
 }
 
-void KubeCall::onMetaData()
+void KubeCall::onSocketReadyRead()
 {
-    m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (m_headersSeen)
+    if (!m_socket)
         return;
-    m_headersSeen = true;
-    if (m_httpStatus >= 200 && m_httpStatus < 300) {
-        if (m_options.stream)
-            m_timer.stop();
-        Q_EMIT responseStarted();
+    const qsizetype before = m_buffer.size();
+    bool progress = false;
+    while (m_socket && m_framing != Framing::Done && m_socket->bytesAvailable() > 0) {
+        progress = true;
+        const bool ok = m_framing == Framing::Head ? readHead() : readBody();
+        if (!ok)
+            return; // failed (finishWith ran) or waiting for more
     }
-}
-
-void KubeCall::onReadyRead()
-{
-    if (!m_headersSeen)
-        onMetaData();
-    if (m_httpStatus >= 200 && m_httpStatus < 300) {
-        appendAvailable();
-        if (!m_options.stream && m_options.timeoutMs > 0)
-            m_timer.start(m_options.timeoutMs); // progress: the transfer is alive
+    if (!progress)
+        return;
+    if (!m_options.stream && m_options.timeoutMs > 0 && !m_finished)
+        m_timer.start(m_options.timeoutMs); // progress: the transfer is alive
+    if (m_buffer.size() > before && !m_finished)
         Q_EMIT dataAvailable();
-    } else {
-        m_errorBody += m_reply->read(64 * 1024 - m_errorBody.size());
+    if (m_framing == Framing::Done)
+        responseComplete();
+}
+
+// Status line and headers. False when more bytes are needed or the response is malformed.
+bool KubeCall::readHead()
+{
+    constexpr qsizetype kMaxHead = 64 * 1024;
+    while (m_socket->canReadLine() || m_socket->bytesAvailable() > 0) {
+        if (!m_socket->canReadLine()) {
+            if (m_line.size() + m_socket->bytesAvailable() > kMaxHead)
+                break;
+            m_line += m_socket->readAll(); // a partial line; the rest follows
+            return false;
+        }
+        m_line += m_socket->readLine(kMaxHead);
+        if (!m_line.endsWith('\n')) {
+            if (m_line.size() > kMaxHead)
+                break;
+            continue;
+        }
+        const QByteArray line = std::exchange(m_line, {}).trimmed();
+        if (m_httpStatus == 0) {
+            // "HTTP/1.1 200 OK"
+            const QList<QByteArray> parts = line.split(' ');
+            bool ok = false;
+            const int status = parts.size() >= 2 ? parts[1].toInt(&ok) : 0;
+            if (!line.startsWith("HTTP/1.") || !ok || status < 100 || status > 999) {
+                KubeError error = m_client->baseError(KubeErrorCode::BadResponse);
+                error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
+                error.detail =
+                    tr("not an HTTP/1.1 response: %1").arg(QString::fromLatin1(line.left(80)));
+                finishWith(std::move(error));
+                return false;
+            }
+            m_httpStatus = status;
+            m_keepAlive = line.startsWith("HTTP/1.1");
+            m_remaining = -1; // no Content-Length yet
+            m_chunked = false;
+            continue;
+        }
+        if (!line.isEmpty()) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon <= 0)
+                continue;
+            const QByteArray name = line.left(colon).trimmed().toLower();
+            const QByteArray value = line.mid(colon + 1).trimmed();
+            if (name == "content-length") {
+                bool ok = false;
+                const qint64 length = value.toLongLong(&ok);
+                m_remaining = ok && length >= 0 ? length : -1;
+            } else if (name == "transfer-encoding" && value.toLower().contains("chunked")) {
+                m_chunked = true;
+            } else if (name == "connection") {
+                const QByteArray lower = value.toLower();
+                if (lower.contains("close"))
+                    m_keepAlive = false;
+                else if (lower.contains("keep-alive"))
+                    m_keepAlive = true;
+            }
+            continue;
+        }
+        // The blank line: the body starts.
+        if (m_httpStatus < 200) { // 100 Continue and the like: a real response follows
+            m_httpStatus = 0;
+            continue;
+        }
+        m_headersSeen = true;
+        m_framing = m_chunked          ? Framing::ChunkSize
+                    : m_remaining >= 0 ? Framing::Length
+                                       : Framing::UntilClose;
+        if (m_framing == Framing::UntilClose)
+            m_keepAlive = false;
+        if (m_framing == Framing::Length && m_httpStatus >= 200 && m_httpStatus < 300) {
+            // A page announces its length: reserve it once (bounded: the header is the
+            // server's word) rather than grow a megabyte buffer step by step.
+            constexpr qint64 kMaxReserve = 64 << 20;
+            m_buffer.reserve(qsizetype(std::min(m_remaining, kMaxReserve)));
+        }
+        if (m_framing == Framing::Length && m_remaining == 0)
+            m_framing = Framing::Done;
+        if (m_httpStatus >= 200 && m_httpStatus < 300) {
+            if (m_options.stream)
+                m_timer.stop();
+            Q_EMIT responseStarted();
+        }
+        return true;
     }
+    KubeError error = m_client->baseError(KubeErrorCode::BadResponse);
+    error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
+    error.detail = tr("response headers longer than %1 bytes").arg(kMaxHead);
+    finishWith(std::move(error));
+    return false;
 }
 
-void KubeCall::appendAvailable(QNetworkReply *reply)
+// Moves up to `length` body bytes from the socket to the body (2xx) or the error body.
+void KubeCall::takeBody(qint64 length)
 {
-    if (!reply)
-        reply = m_reply;
-    // Straight into the body buffer: readAll() would copy into a temporary first, and a list
-    // page is megabytes. A page announces its length: reserve it once (bounded, since the
-    // header is the server's word), then grow geometrically.
-    constexpr qint64 kMaxReserve = 64 << 20;
-    if (m_buffer.isEmpty()) {
-        const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
-        if (announced > 0)
-            m_buffer.reserve(qsizetype(std::min(announced, kMaxReserve)));
-    }
-    const qint64 available = reply->bytesAvailable();
-    if (available <= 0)
+    length = std::min(length, m_socket->bytesAvailable());
+    if (length <= 0)
         return;
-    const qsizetype size = m_buffer.size();
-    if (m_buffer.capacity() - size < available)
-        m_buffer.reserve(std::max<qsizetype>(size + qsizetype(available), 2 * m_buffer.capacity()));
-    m_buffer.resize(size + qsizetype(available));
-    const qint64 read = reply->read(m_buffer.data() + size, available);
-    m_buffer.resize(size + qsizetype(std::max<qint64>(read, 0)));
-}
-
-void KubeCall::onTimeout()
-{
-    if (!m_reply)
-        return;
-    m_timedOut = true;
-    m_reply->abort(); // finished() follows with OperationCanceledError
-}
-
-void KubeCall::onFinished()
-{
-    QNetworkReply *reply = m_reply.data();
-    m_reply = nullptr;
-    reply->disconnect(this);
-    reply->deleteLater();
-    m_timer.stop();
-    if (m_httpStatus == 0)
-        m_httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (m_httpStatus >= 200 && m_httpStatus < 300) {
-        appendAvailable(reply);
-    } else if (m_httpStatus > 0) {
-        m_errorBody += reply->read(64 * 1024 - m_errorBody.size());
+        // Straight into the body buffer, grown geometrically.
+        const qsizetype size = m_buffer.size();
+        if (m_buffer.capacity() - size < length)
+            m_buffer.reserve(
+                std::max<qsizetype>(size + qsizetype(length), 2 * m_buffer.capacity()));
+        m_buffer.resize(size + qsizetype(length));
+        const qint64 read = m_socket->read(m_buffer.data() + size, length);
+        m_buffer.resize(size + qsizetype(std::max<qint64>(read, 0)));
+    } else {
+        // A Status object is small; whatever exceeds 64 KiB is read and dropped.
+        const QByteArray bytes = m_socket->read(length);
+        m_errorBody += bytes.left(64 * 1024 - m_errorBody.size());
     }
+}
+
+// The body as framed. False when the response is malformed (finishWith ran).
+bool KubeCall::readBody()
+{
+    switch (m_framing) {
+    case Framing::Length:
+        if (m_remaining > 0) {
+            const qint64 before = m_socket->bytesAvailable();
+            takeBody(m_remaining);
+            m_remaining -= before - m_socket->bytesAvailable();
+        }
+        if (m_remaining == 0)
+            m_framing = Framing::Done;
+        return true;
+    case Framing::UntilClose:
+        takeBody(m_socket->bytesAvailable());
+        return true;
+    case Framing::ChunkSize:
+    case Framing::ChunkEnd:
+    case Framing::Trailers: {
+        if (!m_socket->canReadLine()) {
+            if (m_line.size() + m_socket->bytesAvailable() > 4096)
+                break;
+            m_line += m_socket->readAll();
+            return true;
+        }
+        m_line += m_socket->readLine(4096);
+        const QByteArray line = std::exchange(m_line, {}).trimmed();
+        if (m_framing == Framing::ChunkEnd) { // the CRLF after a chunk's data
+            if (!line.isEmpty())
+                break;
+            m_framing = Framing::ChunkSize;
+            return true;
+        }
+        if (m_framing == Framing::Trailers) {
+            if (line.isEmpty())
+                m_framing = Framing::Done;
+            return true;
+        }
+        bool ok = false;
+        const qint64 size = line.left(line.indexOf(';') < 0 ? line.size() : line.indexOf(';'))
+                                .trimmed()
+                                .toLongLong(&ok, 16);
+        if (!ok || size < 0)
+            break;
+        m_remaining = size;
+        m_framing = size == 0 ? Framing::Trailers : Framing::ChunkData;
+        return true;
+    }
+    case Framing::ChunkData: {
+        const qint64 before = m_socket->bytesAvailable();
+        takeBody(m_remaining);
+        m_remaining -= before - m_socket->bytesAvailable();
+        if (m_remaining == 0)
+            m_framing = Framing::ChunkEnd;
+        return true;
+    }
+    case Framing::Head:
+    case Framing::Done:
+        return true;
+    }
+    KubeError error = m_client->baseError(KubeErrorCode::BadResponse);
+    error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
+    error.detail = tr("malformed chunked transfer encoding");
+    finishWith(std::move(error));
+    return false;
+}
+
+void KubeCall::onSocketError()
+{
+    if (!m_socket || m_finished)
+        return;
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError) {
+        onSocketDisconnected();
+        return;
+    }
+    m_socketError = int(m_socket->error());
+    m_socketErrorString = m_socket->errorString();
+    endOfStream();
+}
+
+void KubeCall::onSocketDisconnected()
+{
+    if (!m_socket || m_finished)
+        return;
+    // What is still buffered belongs to the response.
+    if (m_socket->bytesAvailable() > 0)
+        onSocketReadyRead();
+    if (!m_socket || m_finished)
+        return;
+    if (m_framing == Framing::UntilClose) {
+        m_framing = Framing::Done;
+        responseComplete();
+        return;
+    }
+    // A kept-alive connection the server had closed before our request reached it: send the
+    // request again on a new connection, as every HTTP client does for a GET.
+    if (m_socketReused && m_httpStatus == 0 && m_line.isEmpty()) {
+        qCDebug(lcKube) << "kept-alive connection closed by the server; reconnecting";
+        releaseSocket(false);
+        auto credentials = m_client->credentials(false);
+        if (credentials) {
+            auto request = m_client->makeRequest(m_path, m_query, *credentials);
+            if (request) {
+                m_socket = m_client->takeConnection(*request, &m_socketReused);
+                m_socketReused = false; // no second retry
+                startExchange(true);
+                return;
+            }
+        }
+    }
+    if (!m_socketError) {
+        m_socketError = int(QAbstractSocket::RemoteHostClosedError);
+        m_socketErrorString = m_socket->errorString().isEmpty()
+                                  ? tr("the server closed the connection")
+                                  : m_socket->errorString();
+    }
+    endOfStream();
+}
+
+// The connection ended or failed before the response was complete.
+void KubeCall::endOfStream()
+{
+    m_timer.stop();
+    releaseSocket(false);
+    // A rejected exec credential may just have expired early: handled in responseComplete().
+    finishWith(classifyFailure());
+}
+
+void KubeCall::responseComplete()
+{
+    m_timer.stop();
+    releaseSocket(m_keepAlive);
     // A watch cut off mid-stream is a failure too (it is retried with backoff), not the end the
-    // server chose with timeoutSeconds.
-    const bool ok = m_httpStatus >= 200 && m_httpStatus < 300 && !m_timedOut &&
-                    reply->error() == QNetworkReply::NoError;
+    // server chose with timeoutSeconds: that one ends the chunked body properly.
+    const bool ok = m_httpStatus >= 200 && m_httpStatus < 300 && !m_timedOut;
     if (ok) {
-        if (!m_buffer.isEmpty())
-            Q_EMIT dataAvailable();
         m_finished = true;
         Q_EMIT finished();
         return;
@@ -266,16 +465,34 @@ void KubeCall::onFinished()
         send(true);
         return;
     }
-    m_reply = reply; // classifyFailure reads it
-    KubeError error = classifyFailure();
-    m_reply = nullptr;
-    finishWith(std::move(error));
+    finishWith(classifyFailure());
+}
+
+void KubeCall::releaseSocket(bool reusable)
+{
+    QSslSocket *socket = std::exchange(m_socket, nullptr);
+    if (!socket)
+        return;
+    socket->disconnect(this);
+    if (m_client)
+        m_client->releaseConnection(socket, reusable);
+    else
+        socket->deleteLater();
+}
+
+void KubeCall::onTimeout()
+{
+    if (!m_socket || m_finished)
+        return;
+    m_timedOut = true;
+    releaseSocket(false);
+    finishWith(classifyFailure());
 }
 
 KubeError KubeCall::classifyFailure()
 {
     KubeError error = m_client->baseError(KubeErrorCode::NetworkOther);
-    error.requestUrl = m_reply->request().url().adjusted(QUrl::RemoveUserInfo);
+    error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
     error.httpStatus = m_httpStatus;
     error.verb = m_options.verb;
     error.resource = m_options.resource;
@@ -313,30 +530,33 @@ KubeError KubeCall::classifyFailure()
         }
         return error;
     }
-    error.detail = m_reply->errorString();
-    switch (m_reply->error()) {
-    case QNetworkReply::HostNotFoundError:
+    error.detail = m_socketErrorString;
+    const auto socketError = QAbstractSocket::SocketError(
+        m_socketError.value_or(int(QAbstractSocket::UnknownSocketError)));
+    switch (socketError) {
+    case QAbstractSocket::HostNotFoundError:
         error.code = KubeErrorCode::DnsFailure;
         break;
-    case QNetworkReply::ConnectionRefusedError:
+    case QAbstractSocket::ConnectionRefusedError:
         error.code = KubeErrorCode::ConnectionRefused;
         break;
-    case QNetworkReply::TimeoutError:
+    case QAbstractSocket::SocketTimeoutError:
         error.code = KubeErrorCode::Timeout;
         break;
-    case QNetworkReply::ProxyConnectionRefusedError:
-    case QNetworkReply::ProxyConnectionClosedError:
-    case QNetworkReply::ProxyNotFoundError:
-    case QNetworkReply::ProxyTimeoutError:
-    case QNetworkReply::ProxyAuthenticationRequiredError:
-    case QNetworkReply::UnknownProxyError:
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyProtocolError:
         error.code = KubeErrorCode::ProxyFailure;
         break;
-    case QNetworkReply::SslHandshakeFailedError:
-    case QNetworkReply::RemoteHostClosedError: {
-        error.code = m_reply->error() == QNetworkReply::SslHandshakeFailedError
-                         ? KubeErrorCode::TlsOther
-                         : KubeErrorCode::NetworkOther;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::RemoteHostClosedError: {
+        error.code = socketError == QAbstractSocket::RemoteHostClosedError
+                         ? KubeErrorCode::NetworkOther
+                         : KubeErrorCode::TlsOther;
         for (const QSslError &sslError : std::as_const(m_sslErrors)) {
             if (sslError.error() == QSslError::HostNameMismatch) {
                 error.code = KubeErrorCode::TlsHostnameMismatch;
@@ -360,10 +580,6 @@ KubeError KubeCall::classifyFailure()
         if (!m_sslErrors.isEmpty()) {
             error.code = KubeErrorCode::TlsOther;
             error.detail = m_sslErrors.constFirst().errorString();
-        } else if (!m_client->connection().proxyUrl.isEmpty() &&
-                   m_reply->error() == QNetworkReply::UnknownNetworkError) {
-            // Qt reports a proxy that refuses the tunnel as an unknown error ("Proxy …").
-            error.code = KubeErrorCode::ProxyFailure;
         }
         break;
     }
@@ -375,13 +591,7 @@ void KubeCall::finishWith(KubeError error)
     if (m_finished)
         return;
     m_timer.stop();
-    if (m_reply) {
-        QNetworkReply *reply = m_reply.data();
-        m_reply = nullptr;
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
-    }
+    releaseSocket(false);
     qCDebug(lcKube) << "GET" << m_path << "failed:" << describe(error);
     m_error = std::move(error);
     m_finished = true;
@@ -393,31 +603,73 @@ KubeClient::KubeClient(ClusterConnection connection, std::shared_ptr<ExecApprova
     : QObject(parent)
     , m_connection(std::move(connection))
 {
-    m_network = createNetworkManager(this);
     if (m_connection.exec)
         m_exec = std::make_unique<ExecCredentialProvider>(m_connection, std::move(approval));
 }
 
-QNetworkAccessManager *KubeClient::createNetworkManager(QObject *parent) const
+KubeClient::~KubeClient()
 {
-    auto *network = new QNetworkAccessManager(parent);
+    // Calls give their connections back when they end: end them first.
+    qDeleteAll(findChildren<KubeCall *>(Qt::FindDirectChildrenOnly));
+    qDeleteAll(std::exchange(m_idle, {}));
+}
+
+QSslSocket *KubeClient::takeConnection(const Request &request, bool *reused)
+{
+    const QUrl &url = request.url;
+    const bool https = url.scheme() == u"https";
+    while (!m_idle.isEmpty()) {
+        QSslSocket *socket = m_idle.takeLast();
+        socket->disconnect(this);
+        const bool sameTls = !https || (socket->isEncrypted() && request.ssl &&
+                                        socket->sslConfiguration().localCertificate() ==
+                                            request.ssl->localCertificate());
+        if (socket->state() == QAbstractSocket::ConnectedState && sameTls) {
+            *reused = true;
+            return socket;
+        }
+        socket->deleteLater();
+    }
+    *reused = false;
+    auto *socket = new QSslSocket(this);
     if (!m_connection.proxyUrl.isEmpty()) {
         const QUrl &proxy = m_connection.proxyUrl;
         const bool socks = proxy.scheme() == u"socks5";
-        network->setProxy(QNetworkProxy(
+        socket->setProxy(QNetworkProxy(
             socks ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy, proxy.host(),
             quint16(proxy.port(socks ? 1080 : 80)), proxy.userName(), proxy.password()));
     } else {
-        network->setProxy(QNetworkProxy::NoProxy);
+        socket->setProxy(QNetworkProxy::NoProxy);
     }
-    network->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
-    return network;
+    const quint16 port = quint16(url.port(https ? 443 : 80));
+    if (https) {
+        socket->setSslConfiguration(*request.ssl);
+        if (!m_connection.tlsServerName.isEmpty())
+            socket->setPeerVerifyName(m_connection.tlsServerName);
+        socket->connectToHostEncrypted(
+            url.host(), port,
+            m_connection.tlsServerName.isEmpty() ? url.host() : m_connection.tlsServerName);
+    } else {
+        socket->connectToHost(url.host(), port);
+    }
+    return socket;
 }
 
-KubeClient::~KubeClient()
+void KubeClient::releaseConnection(QSslSocket *socket, bool reusable)
 {
-    // Calls hold replies owned by the network manager: end them while it still exists.
-    qDeleteAll(findChildren<KubeCall *>(Qt::FindDirectChildrenOnly));
+    constexpr qsizetype kMaxIdle = 8;
+    if (!reusable || socket->state() != QAbstractSocket::ConnectedState ||
+        socket->bytesAvailable() > 0 || m_idle.size() >= kMaxIdle) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    // An idle connection the server closes is simply dropped.
+    connect(socket, &QAbstractSocket::disconnected, this, [this, socket] {
+        if (m_idle.removeOne(socket))
+            socket->deleteLater();
+    });
+    m_idle.append(socket);
 }
 
 int KubeClient::execRunCount() const
@@ -478,31 +730,40 @@ KubeResult<KubeClient::Credentials> KubeClient::credentials(bool refresh)
     return credentials;
 }
 
-KubeResult<QNetworkRequest> KubeClient::makeRequest(const QString &path, const QUrlQuery &query,
-                                                    const Credentials &credentials) const
+KubeResult<KubeClient::Request> KubeClient::makeRequest(const QString &path, const QUrlQuery &query,
+                                                        const Credentials &credentials) const
 {
+    Request request;
     QUrl url = m_connection.server;
     QString basePath = url.path();
     if (basePath.endsWith(u'/'))
         basePath.chop(1);
     url.setPath(basePath + path);
     url.setQuery(query);
-    QNetworkRequest request(url);
-    request.setRawHeader("Accept", "application/json");
-    request.setRawHeader("User-Agent", "cartograph");
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
+    request.url = url;
+    const bool https = url.scheme() == u"https";
+    const int defaultPort = https ? 443 : 80;
+    // Host names the server as the URL does (tls-server-name changes only what TLS checks).
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    if (host.contains(':'))
+        host = '[' + host + ']'; // IPv6 literal
+    if (url.port(defaultPort) != defaultPort)
+        host += ':' + QByteArray::number(url.port());
+    QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
+    if (target.isEmpty())
+        target = "/";
+    if (url.hasQuery())
+        target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    request.head = "GET " + target + " HTTP/1.1\r\nHost: " + host +
+                   "\r\nAccept: application/json\r\nUser-Agent: cartograph\r\n";
     if (!credentials.authorization.isEmpty())
-        request.setRawHeader("Authorization", credentials.authorization);
-
-    if (url.scheme() == u"https") {
+        request.head += "Authorization: " + credentials.authorization + "\r\n";
+    request.head += "\r\n";
+    if (https) {
         auto ssl = sslConfiguration(credentials);
         if (!ssl)
             return ssl.error();
-        request.setSslConfiguration(*ssl);
-        if (!m_connection.tlsServerName.isEmpty())
-            request.setPeerVerifyName(m_connection.tlsServerName);
+        request.ssl = *ssl;
     }
     return request;
 }

@@ -15,9 +15,7 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
+class QSslSocket;
 
 namespace cartograph::kube {
 
@@ -65,10 +63,16 @@ private:
     explicit KubeCall(class KubeClient *client, QString path, QUrlQuery query,
                       RequestOptions options);
     void send(bool refreshCredential);
-    void onMetaData();
-    void onReadyRead();
-    void appendAvailable(QNetworkReply *reply = nullptr);
-    void onFinished();
+    void startExchange(bool freshConnection);
+    void onSocketReadyRead();
+    void onSocketError();
+    void onSocketDisconnected();
+    bool readHead();
+    bool readBody();
+    void takeBody(qint64 length);
+    void responseComplete();
+    void endOfStream();
+    void releaseSocket(bool reusable);
     void onTimeout();
     void finishWith(KubeError error);
     KubeError classifyFailure();
@@ -77,14 +81,34 @@ private:
     QString m_path;
     QUrlQuery m_query;
     RequestOptions m_options;
-    QPointer<QNetworkReply> m_reply; // owned by the network manager
-    // Watches hold their connection for minutes; each gets its own manager (and connection) so
-    // that they do not use up the shared manager's six connections per host.
-    QNetworkAccessManager *m_streamNetwork = nullptr;
+    QUrl m_url;
+    QByteArray m_requestHead;       // the request as written, for a retry on a fresh connection
+    QSslSocket *m_socket = nullptr; // owned by this call while the exchange runs
+    bool m_socketReused = false;    // a kept-alive connection: the server may have closed it
     QTimer m_timer;
+    // Response framing (HTTP/1.1): headers, then a body of Content-Length bytes, chunked, or
+    // up to the end of the connection.
+    enum class Framing
+    {
+        Head,
+        Length,
+        ChunkSize,
+        ChunkData,
+        ChunkEnd,
+        Trailers,
+        UntilClose,
+        Done,
+    };
+    Framing m_framing = Framing::Head;
+    QByteArray m_line;      // head or chunk-size line being assembled
+    qint64 m_remaining = 0; // Content-Length (-1: none) or the rest of the current chunk
+    bool m_chunked = false;
+    bool m_keepAlive = true;
     QByteArray m_buffer;
     QByteArray m_errorBody;
     QList<QSslError> m_sslErrors;
+    std::optional<int> m_socketError; // QAbstractSocket::SocketError
+    QString m_socketErrorString;
     QByteArray m_clientCertificatePem; // the certificate this attempt presented
     std::optional<KubeError> m_error;
     int m_httpStatus = 0;
@@ -97,6 +121,10 @@ private:
 // HTTPS GETs to one context's API server: TLS verified against the kubeconfig's CA (or the
 // system roots), client certificate, bearer token (static, tokenFile or exec plugin), basic
 // auth, tls-server-name, proxy-url. Credentials are never logged.
+//
+// HTTP/1.1 over QSslSocket on this object's thread, connections kept alive and reused. Not
+// QNetworkAccessManager: it runs HTTP on a thread of its own and hands every received chunk
+// over to ours, which for a 150,000-pod list (487 MB) cost 0.7 s of CPU against 0.35 s here.
 //
 // Thread affinity: a KubeClient and its calls live on the thread that created them (the
 // collector's worker thread); use them from that thread only.
@@ -130,17 +158,27 @@ private:
         QByteArray clientKeyPem;
     };
     KubeResult<Credentials> credentials(bool refresh);
-    KubeResult<QNetworkRequest> makeRequest(const QString &path, const QUrlQuery &query,
-                                            const Credentials &credentials) const;
+    struct Request
+    {
+        QUrl url;
+        QByteArray head;                      // request line and headers, ready to write
+        std::optional<QSslConfiguration> ssl; // https
+    };
+    KubeResult<Request> makeRequest(const QString &path, const QUrlQuery &query,
+                                    const Credentials &credentials) const;
     KubeResult<QSslConfiguration> sslConfiguration(const Credentials &credentials) const;
     KubeError baseError(KubeErrorCode code) const;
-    QNetworkAccessManager *createNetworkManager(QObject *parent) const;
+    // A connection to the server: a kept-alive idle one made with the same TLS configuration,
+    // else a new one (connecting). The caller owns it until releaseConnection().
+    QSslSocket *takeConnection(const Request &request, bool *reused);
+    void releaseConnection(QSslSocket *socket, bool reusable);
 
     ClusterConnection m_connection;
     std::unique_ptr<ExecCredentialProvider> m_exec;
-    QNetworkAccessManager *m_network = nullptr;
-    // The TLS configuration made for the last client certificate and key (an exec plugin may
-    // hand out new ones).
+    // Idle kept-alive connections, the most recently used last; each remembers the TLS
+    // configuration it was made with (an exec plugin may hand out a new client certificate).
+    QList<QSslSocket *> m_idle;
+    // The TLS configuration made for the last client certificate and key.
     struct TlsCache
     {
         QByteArray clientCertificatePem;

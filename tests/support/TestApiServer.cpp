@@ -915,6 +915,7 @@ public:
     std::deque<HistoryEvent> history;
     int syntheticPodsMade = 0;
     QList<ApiConnection *> connections;
+    int connectionsAccepted = 0;
 
     void shutdown()
     {
@@ -1114,6 +1115,7 @@ protected:
             return;
         }
         connections << connection;
+        ++connectionsAccepted;
         socket->setSslConfiguration(serveWrongHost ? wrongHostSslConfiguration : sslConfiguration);
         QObject::connect(socket, &QSslSocket::sslErrors, connection,
                          [connection](const QList<QSslError> &errors) {
@@ -1605,6 +1607,16 @@ private:
     }
 
 public:
+    // What a server's idle timeout does to kept-alive connections between requests.
+    void closeIdleConnections()
+    {
+        const QList<ApiConnection *> all = connections; // disconnected() edits `connections`
+        for (ApiConnection *c : all) {
+            if (!c->busy && !c->watching)
+                c->socket->disconnectFromHost();
+        }
+    }
+
     void dropWatchConnections()
     {
         const QList<ApiConnection *> all = connections; // disconnected() edits `connections`
@@ -2084,6 +2096,16 @@ void TestApiServer::compactHistory()
         m_core->compactedResourceVersion = m_core->resourceVersion;
         m_core->history.clear();
     });
+}
+
+void TestApiServer::closeIdleConnections()
+{
+    onServerThread([this] { m_core->closeIdleConnections(); });
+}
+
+int TestApiServer::connectionsAccepted() const
+{
+    return onServerThread([this] { return m_core->connectionsAccepted; });
 }
 
 void TestApiServer::dropWatchConnections()

@@ -119,6 +119,7 @@ public:
     // 410, reason Expired, "too old resource version: FROM (NOW)", as kube-apiserver's watch cache.
     void compactHistory();
     void dropWatchConnections();     // closes open watch streams mid-stream (no terminating chunk)
+    void closeIdleConnections();     // closes kept-alive connections between requests
     void setResponseDelayMs(int ms); // every response (and a watch's first byte) is late
     void setBookmarkIntervalMs(int ms); // BOOKMARK period for allowWatchBookmarks=true (default
                                         // 60000, as kube-apiserver's roughly one a minute)
@@ -128,6 +129,7 @@ public:
     QStringList requestLog() const; // method, path and query as sent: "GET /api/v1/pods?limit=500"
     QStringList authorizationHeadersSeen() const; // "Bearer ..." values, in order
     int openWatchCount() const;                   // watch streams open right now
+    int connectionsAccepted() const;              // TCP connections accepted so far
     void clearRequestLog();                       // also clears the Authorization headers seen
 
 private:
