@@ -5,6 +5,7 @@
 #include "Kubeconfig.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -85,7 +86,8 @@ private:
     QByteArray m_requestHead;       // the request as written, for a retry on a fresh connection
     QSslSocket *m_socket = nullptr; // owned by this call while the exchange runs
     bool m_socketReused = false;    // a kept-alive connection: the server may have closed it
-    QTimer m_timer;
+    QTimer m_timer;                 // the timeout, armed once; see onTimeout()
+    QElapsedTimer m_progress;       // since the request went out or bytes last arrived
     // Response framing (HTTP/1.1): headers, then a body of Content-Length bytes, chunked, or
     // up to the end of the connection.
     enum class Framing
