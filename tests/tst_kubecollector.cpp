@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -468,6 +469,82 @@ private slots:
         QVERIFY2(third, third ? "" : qPrintable(describe(third.error())));
         QVERIFY(third->contains("\"NodeList\""));
         QCOMPARE(m_server->connectionsAccepted() - before, 3);
+    }
+
+    // What the client makes of bytes that are not the HTTP/1.1 it expects, from a server that
+    // answers every request with `response` and closes the connection.
+    void malformedResponses_data()
+    {
+        QTest::addColumn<QByteArray>("response");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("detail");
+        const auto bad = int(KubeErrorCode::BadResponse);
+        QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n") << false
+                                  << QByteArray() << bad << u"not an HTTP/1.1 response"_s;
+        QTest::newRow("status not a number")
+            << QByteArray("HTTP/1.1 OK fine\r\n\r\n") << false << QByteArray() << bad
+            << u"not an HTTP/1.1 response: HTTP/1.1 OK fine"_s;
+        QTest::newRow("headers too long")
+            << QByteArray("HTTP/1.1 200 OK\r\nX-Padding: " + QByteArray(70000, 'a') + "\r\n\r\n")
+            << false << QByteArray() << bad << u"response headers longer than 65536 bytes"_s;
+        QTest::newRow("bad chunk size")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << false
+            << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
+        QTest::newRow("chunk without its CRLF")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcde\r\n")
+            << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
+        QTest::newRow("body shorter than Content-Length")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"kind\"") << false
+            << QByteArray() << int(KubeErrorCode::NetworkOther) << QString();
+        QTest::newRow("chunked, extension and trailer")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;name=v\r\nabc"
+                          "\r\n2\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n")
+            << true << QByteArray("abcde") << 0 << QString();
+        QTest::newRow("HTTP/1.0, ends with the connection")
+            << QByteArray("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{}") << true
+            << QByteArray("{}") << 0 << QString();
+        QTest::newRow("100 Continue first")
+            << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+                          "\r\n[]")
+            << true << QByteArray("[]") << 0 << QString();
+    }
+
+    void malformedResponses()
+    {
+        QFETCH(QByteArray, response);
+        QFETCH(bool, ok);
+        QFETCH(QByteArray, body);
+        QFETCH(int, code);
+        QFETCH(QString, detail);
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        connect(&server, &QTcpServer::newConnection, &server, [&] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            auto request = std::make_shared<QByteArray>();
+            connect(socket, &QIODevice::readyRead, socket, [socket, request, response] {
+                *request += socket->readAll();
+                if (!request->contains("\r\n\r\n"))
+                    return;
+                socket->write(response);
+                socket->disconnectFromHost();
+            });
+        });
+        ClusterConnection connection = m_connection;
+        connection.server = QUrl(u"http://127.0.0.1:%1"_s.arg(server.serverPort()));
+        KubeClient client(connection, noExec());
+        RequestOptions options;
+        options.timeoutMs = 10000;
+        auto result = client.getBlocking(u"/api/v1/namespaces"_s, {}, options);
+        QCOMPARE(bool(result), ok);
+        if (ok) {
+            QCOMPARE(*result, body);
+            return;
+        }
+        QCOMPARE(int(result.error().code), code);
+        QVERIFY2(result.error().detail.contains(detail), qPrintable(result.error().detail));
+        QCOMPARE(result.error().requestUrl.path(), u"/api/v1/namespaces"_s);
     }
 
     void rejectedCredentialsFail()

@@ -165,6 +165,7 @@ void KubeCall::startExchange(bool freshConnection)
 {
     m_framing = Framing::Head;
     m_line.clear();
+    m_headSize = 0;
     m_remaining = 0;
     m_chunked = false;
     m_keepAlive = true;
@@ -209,20 +210,20 @@ void KubeCall::onSocketReadyRead()
 // Status line and headers. False when more bytes are needed or the response is malformed.
 bool KubeCall::readHead()
 {
-    constexpr qsizetype kMaxHead = 64 * 1024;
+    constexpr qsizetype kMaxHead = 64 * 1024; // status line and headers together
     while (m_socket->canReadLine() || m_socket->bytesAvailable() > 0) {
         if (!m_socket->canReadLine()) {
-            if (m_line.size() + m_socket->bytesAvailable() > kMaxHead)
+            if (m_headSize + m_line.size() + m_socket->bytesAvailable() > kMaxHead)
                 break;
             m_line += m_socket->readAll(); // a partial line; the rest follows
             return false;
         }
         m_line += m_socket->readLine(kMaxHead);
-        if (!m_line.endsWith('\n')) {
-            if (m_line.size() > kMaxHead)
-                break;
+        if (m_headSize + m_line.size() > kMaxHead)
+            break;
+        if (!m_line.endsWith('\n'))
             continue;
-        }
+        m_headSize += m_line.size();
         const QByteArray line = std::exchange(m_line, {}).trimmed();
         if (m_httpStatus == 0) {
             // "HTTP/1.1 200 OK"
@@ -230,11 +231,8 @@ bool KubeCall::readHead()
             bool ok = false;
             const int status = parts.size() >= 2 ? parts[1].toInt(&ok) : 0;
             if (!line.startsWith("HTTP/1.") || !ok || status < 100 || status > 999) {
-                KubeError error = m_client->baseError(KubeErrorCode::BadResponse);
-                error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
-                error.detail =
-                    tr("not an HTTP/1.1 response: %1").arg(QString::fromLatin1(line.left(80)));
-                finishWith(std::move(error));
+                failMalformed(
+                    tr("not an HTTP/1.1 response: %1").arg(QString::fromLatin1(line.left(80))));
                 return false;
             }
             m_httpStatus = status;
@@ -290,10 +288,7 @@ bool KubeCall::readHead()
         }
         return true;
     }
-    KubeError error = m_client->baseError(KubeErrorCode::BadResponse);
-    error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
-    error.detail = tr("response headers longer than %1 bytes").arg(kMaxHead);
-    finishWith(std::move(error));
+    failMalformed(tr("response headers longer than %1 bytes").arg(kMaxHead));
     return false;
 }
 
@@ -379,11 +374,16 @@ bool KubeCall::readBody()
     case Framing::Done:
         return true;
     }
+    failMalformed(tr("malformed chunked transfer encoding"));
+    return false;
+}
+
+void KubeCall::failMalformed(const QString &detail)
+{
     KubeError error = m_client->baseError(KubeErrorCode::BadResponse);
     error.requestUrl = m_url.adjusted(QUrl::RemoveUserInfo);
-    error.detail = tr("malformed chunked transfer encoding");
+    error.detail = detail;
     finishWith(std::move(error));
-    return false;
 }
 
 void KubeCall::onSocketError()

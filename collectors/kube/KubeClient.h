@@ -71,6 +71,7 @@ private:
     bool readHead();
     bool readBody();
     void takeBody(qint64 length);
+    void failMalformed(const QString &detail); // finishes with BadResponse
     void responseComplete();
     void endOfStream();
     void releaseSocket(bool reusable);
@@ -102,8 +103,9 @@ private:
         Done,
     };
     Framing m_framing = Framing::Head;
-    QByteArray m_line;      // head or chunk-size line being assembled
-    qint64 m_remaining = 0; // Content-Length (-1: none) or the rest of the current chunk
+    QByteArray m_line;        // head or chunk-size line being assembled
+    qsizetype m_headSize = 0; // bytes of status line and headers so far
+    qint64 m_remaining = 0;   // Content-Length (-1: none) or the rest of the current chunk
     bool m_chunked = false;
     bool m_keepAlive = true;
     QByteArray m_buffer;
