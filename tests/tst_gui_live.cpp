@@ -1,20 +1,32 @@
 // The window's live parts against real things: the Connect dialog on kubeconfigs the test API
 // server writes (and broken ones), LiveCluster listing and watching that server over HTTPS, the
-// diagnostics panel, and the Live Capture dialog capturing real packets on the loopback
-// interface (root only: capturing needs privileges).
+// main window following changes made on the server (keeping the user's zoom, scroll and
+// selection, repainting only what changed, re-attributing a replayed capture), the diagnostics
+// panel, and the Live Capture dialog capturing real packets on the loopback interface (root
+// only: capturing needs privileges).
 
 #include "ConnectDialog.h"
 #include "DiagnosticsPanel.h"
+#include "InspectorPanel.h"
 #include "LiveCaptureDialog.h"
 #include "LiveCluster.h"
+#include "MainWindow.h"
 #include "TestApiServer.h"
+#include "TopologyView.h"
 #include "Translations.h"
+#include "support/DemoTraffic.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPaintEvent>
+#include <QScreen>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -27,6 +39,7 @@ using namespace cartograph;
 using namespace cartograph::app;
 using namespace Qt::StringLiterals;
 using cartograph::testing::TestApiServer;
+using diagram::ModelKind;
 
 namespace {
 
@@ -71,6 +84,51 @@ void saveScreenshot(QWidget &widget, const QString &name)
     QVERIFY(widget.grab().save(dir + u'/' + name));
 }
 
+// The regions of a widget's paint events.
+class PaintRecorder : public QObject
+{
+public:
+    explicit PaintRecorder(QWidget *target) { target->installEventFilter(this); }
+    QList<QRegion> regions;
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            regions.append(static_cast<QPaintEvent *>(event)->region());
+        return false;
+    }
+};
+
+// What the screen shows of the window (not a fresh rendering, as QWidget::grab() would make):
+// with CARTOGRAPH_SCREENSHOT_DIR set, to look for anything drawn stale after a live update.
+void saveShownWindow(QWidget &window, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("CARTOGRAPH_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QVERIFY(window.screen()->grabWindow(window.winId()).save(dir + u'/' + name));
+}
+
+// The demo's pod, as the API server holds it, with the status phase given.
+QByteArray demoPodJson(const QString &demoPath, const QString &name, const QString &phase)
+{
+    const QJsonArray items =
+        QJsonDocument::fromJson(readFile(demoPath)).object().value(u"items").toArray();
+    for (const QJsonValue &item : items) {
+        QJsonObject pod = item.toObject();
+        if (pod.value(u"kind").toString() != u"Pod" ||
+            pod.value(u"metadata").toObject().value(u"name").toString() != name)
+            continue;
+        QJsonObject status = pod.value(u"status").toObject();
+        status.insert(u"phase"_s, phase);
+        pod.insert(u"status"_s, status);
+        pod.insert(u"apiVersion"_s, u"v1"_s);
+        return QJsonDocument(pod).toJson(QJsonDocument::Compact);
+    }
+    return {};
+}
+
 bool hasFinding(const QList<kube::Finding> &findings, const QString &needle)
 {
     for (const kube::Finding &finding : findings) {
@@ -98,6 +156,8 @@ private slots:
     void liveClusterDegradesOnForbiddenResources();
     void liveClusterDiagnosesRejectedCredentials();
     void liveClusterNeverRunsARefusedExecPlugin();
+    void windowKeepsViewAcrossLiveUpdates();
+    void liveUpdateReattributesTheCapture();
     void diagnosticsPanelSummarises();
     void liveCaptureRejectsBadFilter();
     void liveCaptureShowsFlowsAndKeepsPcapng();
@@ -116,6 +176,7 @@ QString TestGuiLive::demoJson() const
 
 void TestGuiLive::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the main window's settings stay the test's own
     QVERIFY(m_dir.isValid());
     // English plurals ("1 error", "2 errors") come from the translation, as in the application.
     installTranslators(*QCoreApplication::instance(), QLocale(QLocale::English));
@@ -310,6 +371,170 @@ void TestGuiLive::liveClusterNeverRunsARefusedExecPlugin()
     QVERIFY(hasFinding(live.findings(), script));
     QTest::qWait(200);
     QVERIFY(!QFile::exists(mark));
+}
+
+void TestGuiLive::windowKeepsViewAcrossLiveUpdates()
+{
+    const QString orders = u"orders-gl5x4nrvnb-fwqgn"_s; // on worker-1, in sock-shop
+    const QByteArray running = demoPodJson(demoJson(), orders, u"Running"_s);
+    const QByteArray pending = demoPodJson(demoJson(), orders, u"Pending"_s);
+    QVERIFY(!running.isEmpty());
+    ConnectDialog dialog;
+    dialog.load(explicitFile(m_kubeconfig));
+    QVERIFY(dialog.connection().has_value());
+    MainWindow::Options options;
+    options.persistWindowState = false;
+    MainWindow window(options);
+    QString errors;
+    window.setErrorReporter([&](const QString &title, const QString &message) {
+        errors += title + u": "_s + message + u'\n';
+    });
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
+    window.connectToCluster(*dialog.connection(), {});
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 20000);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors));
+    TopologyView *view = window.topologyView();
+    QVERIFY(view->isFitToWindow()); // the first model opens fitted, as any snapshot
+    const auto ordersShape = [&] {
+        const LoadedCluster &cluster = window.cluster();
+        return cluster.scene->shapeFor(ModelKind::Pod,
+                                       cluster.snapshot->findPod(u"sock-shop", orders));
+    };
+    const qsizetype selected = ordersShape();
+    QVERIFY(selected >= 0);
+
+    // The admin zooms in on the pod and selects it.
+    view->zoomToShape(selected);
+    view->setSelectedShape(selected);
+    QCOMPARE(window.inspector()->title(), orders);
+    const qreal zoom = view->zoom();
+    QVERIFY(zoom > 1.0);
+    // Zoomed in, the scroll bars appear (a queued layout): measure once they are there.
+    QTRY_VERIFY(view->horizontalScrollBar()->isVisible() && view->verticalScrollBar()->isVisible());
+    const QPointF centre = QRectF(view->viewport()->rect()).center();
+    const QPointF sceneCentre = view->mapToScene(centre);
+    const qsizetype podsBefore = window.cluster().snapshot->pods.size();
+    QTest::qWait(100);
+    saveShownWindow(window, u"live-update-1-before.png"_s);
+
+    // A pod is created next to it (sorting before it: its shape index shifts).
+    QVERIFY(!m_server.upsertObject(podJson(u"aaa-probe"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(window.cluster().snapshot->pods.size() == podsBefore + 1, 20000);
+    QVERIFY(!window.isLoading());
+    QVERIFY(ordersShape() != selected);
+    QCOMPARE(view->selectedShape(), ordersShape());
+    QCOMPARE(view->zoom(), zoom);
+    QVERIFY(!view->isFitToWindow());
+    QVERIFY((view->mapToScene(centre) - sceneCentre).manhattanLength() <= 1.0 / zoom);
+    QCOMPARE(window.inspector()->shape(), view->selectedShape());
+    QCOMPARE(window.inspector()->title(), orders);
+    QTest::qWait(100);
+    saveShownWindow(window, u"live-update-2-pod-added.png"_s);
+
+    // The selected pod itself changes: it stays selected and shows its new phase.
+    const qsizetype loads = loaded.size();
+    PaintRecorder paints(view->viewport());
+    QVERIFY(!m_server.upsertObject(pending).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        loaded.size() > loads &&
+            window.cluster().scene->shapes()[ordersShape()].detail.contains(u"Pending"_s),
+        20000);
+    QCOMPARE(view->selectedShape(), ordersShape());
+    QCOMPARE(view->zoom(), zoom);
+    QVERIFY((view->mapToScene(centre) - sceneCentre).manhattanLength() <= 1.0 / zoom);
+    QCOMPARE(window.inspector()->title(), orders);
+    QVERIFY(window.inspector()->toPlainText().contains(u"Pending"_s));
+    // Only the pod was repainted (its rectangle, grown by the halo and anti-aliasing margins),
+    // not the window's diagram as a whole.
+    QTest::qWait(100);
+    const QRectF podRect = window.cluster().scene->shapes()[ordersShape()].rect;
+    const qreal grow = diagram::PaintOverhang * zoom + TopologyView::RepaintMargin;
+    const QRect expected =
+        view->mapRectFromScene(podRect).adjusted(-grow, -grow, grow, grow).toAlignedRect() &
+        view->viewport()->rect();
+    QVERIFY(!expected.isEmpty());
+    QCOMPARE(paints.regions, QList<QRegion>{QRegion(expected)});
+    QTest::qWait(100);
+    saveShownWindow(window, u"live-update-3-pod-pending.png"_s);
+
+    // The selected pod is deleted: the selection goes, the view stays where it was.
+    QVERIFY(m_server.deleteObject(u"pods"_s, u"sock-shop"_s, orders));
+    QTRY_VERIFY_WITH_TIMEOUT(ordersShape() < 0, 20000);
+    QCOMPARE(view->selectedShape(), qsizetype(-1));
+    QCOMPARE(window.inspector()->shape(), qsizetype(-1));
+    QCOMPARE(view->zoom(), zoom);
+    QTest::qWait(100);
+    saveShownWindow(window, u"live-update-4-pod-deleted.png"_s);
+
+    window.disconnectFromCluster();
+    QVERIFY(!m_server.upsertObject(running).isEmpty()); // as the other tests expect the server
+    QVERIFY(m_server.deleteObject(u"pods"_s, u"sock-shop"_s, u"aaa-probe"_s));
+    QVERIFY2(errors.isEmpty(), qPrintable(errors));
+}
+
+void TestGuiLive::liveUpdateReattributesTheCapture()
+{
+    // A capture replayed onto the live cluster: after a live update its flows are drawn on the
+    // new scene (attributed afresh), not left on the old shape indices.
+    const QString pcap = m_dir.filePath(u"calico-traffic.pcap"_s);
+    QVERIFY(writeFile(pcap, captest::demoTrafficPcap()));
+    ConnectDialog dialog;
+    dialog.load(explicitFile(m_kubeconfig));
+    QVERIFY(dialog.connection().has_value());
+    MainWindow::Options options;
+    options.persistWindowState = false;
+    MainWindow window(options);
+    QString errors;
+    window.setErrorReporter([&](const QString &title, const QString &message) {
+        errors += title + u": "_s + message + u'\n';
+    });
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
+    QSignalSpy captured(&window, &MainWindow::captureLoaded);
+    window.connectToCluster(*dialog.connection(), {});
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 20000);
+    window.openCapture(pcap);
+    QTRY_VERIFY_WITH_TIMEOUT(!captured.isEmpty(), 20000);
+    TopologyView *view = window.topologyView();
+    QVERIFY(view->flowOverlay());
+    QVERIFY(!view->flowOverlay()->edges().isEmpty());
+    const auto labelsOf = [&] {
+        QStringList labels;
+        const auto &shapes = window.cluster().scene->shapes();
+        for (const diagram::FlowOverlayEdge &edge : view->flowOverlay()->edges()) {
+            for (const auto &[shape, point] :
+                 {std::pair{edge.fromShape, edge.from}, std::pair{edge.toShape, edge.to}}) {
+                if (shape < 0)
+                    continue;
+                // Drawn on the shape of the scene on screen.
+                if (!shapes.at(shape).rect.contains(point))
+                    return QStringList{u"misplaced: "_s + shapes.at(shape).label};
+                labels << shapes.at(shape).label;
+            }
+        }
+        labels.sort();
+        return labels;
+    };
+    const QStringList before = labelsOf();
+    QVERIFY(!before.isEmpty());
+    const std::uint64_t bytes = view->flowOverlay()->totalBytes();
+
+    const qsizetype loads = loaded.size();
+    const qsizetype captures = captured.size();
+    QVERIFY(!m_server.upsertObject(podJson(u"aaa-probe"_s)).isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.size() > loads && captured.size() > captures, 20000);
+    QVERIFY(view->flowOverlay());
+    QCOMPARE(view->flowOverlay()->totalBytes(), bytes);
+    QCOMPARE(labelsOf(), before);
+
+    window.disconnectFromCluster();
+    QVERIFY(m_server.deleteObject(u"pods"_s, u"sock-shop"_s, u"aaa-probe"_s));
+    QVERIFY2(errors.isEmpty(), qPrintable(errors));
 }
 
 void TestGuiLive::diagnosticsPanelSummarises()

@@ -6,7 +6,8 @@
 
 namespace cartograph::app {
 
-LoadedCluster loadAndLayout(const SnapshotSource &source, const std::atomic_bool *cancel)
+LoadedCluster loadAndLayout(const SnapshotSource &source, const std::atomic_bool *cancel,
+                            const std::shared_ptr<const diagram::TopologyScene> &previous)
 {
     LoadedCluster loaded;
     loaded.sourceName = source.displayName();
@@ -36,6 +37,11 @@ LoadedCluster loadAndLayout(const SnapshotSource &source, const std::atomic_bool
         std::make_shared<diagram::TopologyScene>(diagram::TopologyScene::layout(*snapshot));
     loaded.snapshot = std::move(snapshot);
     loaded.layoutMilliseconds = timer.elapsed();
+    if (previous && !cancelled()) {
+        loaded.sceneChanges = std::make_shared<const diagram::SceneDiff>(
+            diagram::diffScenes(*previous, *loaded.scene));
+        loaded.changedFrom = previous;
+    }
     return loaded;
 }
 

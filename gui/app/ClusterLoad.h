@@ -4,6 +4,7 @@
 #include "CniDetection.h"
 #include "IpIndex.h"
 #include "Result.h"
+#include "SceneDiff.h"
 #include "TopologyScene.h"
 
 #include <atomic>
@@ -29,12 +30,18 @@ struct LoadedCluster
     bool cancelled = false;
     qint64 loadMilliseconds = 0;
     qint64 layoutMilliseconds = 0;
+    // A live update: what changed from `changedFrom` (the scene on screen when the load began),
+    // worked out on the worker too, so that the GUI thread only repaints. Null otherwise.
+    std::shared_ptr<const diagram::SceneDiff> sceneChanges;
+    std::weak_ptr<const diagram::TopologyScene> changedFrom;
 
     bool ok() const { return !error && !cancelled && snapshot && scene; }
 };
 
-// Blocking: loads the snapshot, detects the CNI, indexes addresses and lays out the diagram.
-// Meant for QtConcurrent::run; checks `cancel` between the stages.
-LoadedCluster loadAndLayout(const SnapshotSource &source, const std::atomic_bool *cancel);
+// Blocking: loads the snapshot, detects the CNI, indexes addresses and lays out the diagram;
+// with `previous`, also what changed from it (sceneChanges). Meant for QtConcurrent::run; checks
+// `cancel` between the stages.
+LoadedCluster loadAndLayout(const SnapshotSource &source, const std::atomic_bool *cancel,
+                            const std::shared_ptr<const diagram::TopologyScene> &previous = {});
 
 } // namespace cartograph::app

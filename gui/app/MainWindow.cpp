@@ -569,6 +569,12 @@ void MainWindow::openDemo(DemoFlavour flavour)
 void MainWindow::openSource(std::shared_ptr<const SnapshotSource> source,
                             const QStringList &recentPaths)
 {
+    startLoad(std::move(source), recentPaths, LoadPurpose::Open);
+}
+
+void MainWindow::startLoad(std::shared_ptr<const SnapshotSource> source,
+                           const QStringList &recentPaths, LoadPurpose purpose)
+{
     if (!source)
         return;
     // Whatever was still loading is superseded: tell it to stop, and drop its result if it
@@ -582,11 +588,15 @@ void MainWindow::openSource(std::shared_ptr<const SnapshotSource> source,
     setLoading(true, name);
     log(tr("Loading %1…").arg(name));
 
-    whenFinished(
-        QtConcurrent::run([source, cancel] { return loadAndLayout(*source, cancel.get()); }), this,
-        [this, generation, recentPaths](const LoadedCluster &loaded) {
-            finishLoad(generation, loaded, recentPaths);
-        });
+    // A live update works out what changed from the scene on screen on the worker too.
+    std::shared_ptr<const diagram::TopologyScene> previous =
+        purpose == LoadPurpose::LiveUpdate && m_liveOnScreen ? m_view->scene() : nullptr;
+    whenFinished(QtConcurrent::run([source, cancel, previous] {
+                     return loadAndLayout(*source, cancel.get(), previous);
+                 }),
+                 this, [this, generation, recentPaths, purpose](const LoadedCluster &loaded) {
+                     finishLoad(generation, loaded, recentPaths, purpose);
+                 });
 }
 
 void MainWindow::cancelLoading()
@@ -604,7 +614,7 @@ void MainWindow::cancelLoading()
 }
 
 void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
-                            const QStringList &recentPaths)
+                            const QStringList &recentPaths, LoadPurpose purpose)
 {
     if (generation != m_generation) {
         log(tr("Dropped the result for %1: something else was opened meanwhile")
@@ -628,13 +638,25 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
     }
 
     m_cluster = loaded;
-    m_view->setScene(loaded.scene);
+    m_cluster.sceneChanges.reset(); // used once, below
+    m_inspector->setCluster(m_cluster);
+    // A live model replaces whatever else is on screen (a file opened meanwhile) as a new view.
+    const bool update = purpose == LoadPurpose::LiveUpdate && m_liveOnScreen;
+    m_liveOnScreen = purpose != LoadPurpose::Open;
+    if (update) {
+        // The admin keeps their place: zoom, scroll and the selected object (in the inspector
+        // too, while it exists); only what changed is repainted.
+        m_view->replaceScene(loaded.scene, loaded.sceneChanges, loaded.changedFrom);
+        if (m_inspector->shape() != m_view->selectedShape())
+            m_inspector->showShape(m_view->selectedShape());
+    } else {
+        m_view->setScene(loaded.scene);
+    }
     // The capture follows the snapshot: its endpoints are attributed afresh.
     if (!m_pendingCapture.isEmpty())
         startCaptureLoad(std::exchange(m_pendingCapture, QString()));
     else if (m_replay)
         startCaptureLoad(m_replay->path);
-    m_inspector->setCluster(loaded);
     for (auto it = recentPaths.crbegin(); it != recentPaths.crend(); ++it)
         m_settings.addRecentFile(*it);
     rebuildRecentMenu();

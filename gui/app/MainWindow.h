@@ -165,7 +165,9 @@ private:
     void restoreWindowState();
     void createLiveParts();
     void connectDialog();
-    void showLiveModel(const ClusterSnapshot &snapshot);
+    // `update`: a later model of the cluster on screen (keeps zoom, scroll and selection);
+    // otherwise the first one (fitted to the window, as any newly opened snapshot).
+    void showLiveModel(const ClusterSnapshot &snapshot, bool update);
     void updateDiagnostics();
 
     void openFileDialog();
@@ -173,8 +175,16 @@ private:
     void exportDiagramDialog();
     void showAbout();
 
-    void finishLoad(quint64 generation, const LoadedCluster &loaded,
-                    const QStringList &recentPaths);
+    enum class LoadPurpose
+    {
+        Open,      // a snapshot file or demo: replaces the view, fitted to the window
+        LiveFirst, // the first model of a connection: the same
+        LiveUpdate // a newer model of the live cluster on screen: the view keeps its place
+    };
+    void startLoad(std::shared_ptr<const SnapshotSource> source, const QStringList &recentPaths,
+                   LoadPurpose purpose);
+    void finishLoad(quint64 generation, const LoadedCluster &loaded, const QStringList &recentPaths,
+                    LoadPurpose purpose);
     void setLoading(bool loading, const QString &what = {});
     void updateStatus();
     void updateActions();
@@ -197,6 +207,8 @@ private:
     QAction *m_liveCaptureAction = nullptr;
     LiveCaptureDialog *m_liveCapture = nullptr;
     std::optional<ClusterSnapshot> m_pendingLiveModel; // arrived while a layout was running
+    bool m_pendingLiveIsFirst = false; // it is (or replaced) a connection's first model
+    bool m_liveOnScreen = false;       // the view shows a model of the live connection
     // Watch batches are shown at most once a second: each one lays the diagram out again (and
     // re-attributes an open capture), which is not worth doing ten times a second.
     QTimer m_liveThrottle;

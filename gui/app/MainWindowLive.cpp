@@ -99,13 +99,14 @@ void MainWindow::createLiveParts()
     m_liveThrottle.setInterval(1000);
     connect(&m_liveThrottle, &QTimer::timeout, this, [this] {
         if (m_pendingLiveModel)
-            showLiveModel(*std::exchange(m_pendingLiveModel, std::nullopt)); // re-arms if busy
+            showLiveModel(*std::exchange(m_pendingLiveModel, std::nullopt),
+                          !std::exchange(m_pendingLiveIsFirst, false)); // re-arms if busy
     });
     connect(m_live, &LiveCluster::modelChanged, this,
             [this](const ClusterSnapshot &snapshot, const QList<kube::ObjectChange> &changes,
                    bool initial) {
                 if (initial) {
-                    showLiveModel(snapshot);
+                    showLiveModel(snapshot, false);
                     m_liveThrottle.start();
                     return;
                 }
@@ -139,6 +140,7 @@ void MainWindow::connectToCluster(const kube::ClusterConnection &connection,
     kube::CollectorOptions options;
     options.namespaceName = namespaceScope;
     m_pendingLiveModel.reset();
+    m_pendingLiveIsFirst = false;
     log(tr("Connecting to %1 (%2)").arg(connection.contextName, connection.server.toString()));
     if (!m_live->connectTo(connection, options))
         m_diagnosticsDock->show();
@@ -150,17 +152,20 @@ void MainWindow::disconnectFromCluster()
     m_live->disconnectFromCluster();
     m_liveThrottle.stop();
     m_pendingLiveModel.reset();
+    m_pendingLiveIsFirst = false;
 }
 
-void MainWindow::showLiveModel(const ClusterSnapshot &snapshot)
+void MainWindow::showLiveModel(const ClusterSnapshot &snapshot, bool update)
 {
     if (isLoading()) { // shown when the throttle next fires
         m_pendingLiveModel = snapshot;
+        m_pendingLiveIsFirst = m_pendingLiveIsFirst || !update;
         m_liveThrottle.start();
         return;
     }
-    openSource(std::make_shared<MemorySnapshotSource>(
-        snapshot, tr("context %1 (live)").arg(m_live->connection().contextName)));
+    startLoad(std::make_shared<MemorySnapshotSource>(
+                  snapshot, tr("context %1 (live)").arg(m_live->connection().contextName)),
+              {}, update ? LoadPurpose::LiveUpdate : LoadPurpose::LiveFirst);
 }
 
 void MainWindow::updateDiagnostics()

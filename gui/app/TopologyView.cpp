@@ -5,6 +5,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QRegion>
 #include <QScrollBar>
 #include <QStyle>
 #include <QToolTip>
@@ -57,6 +58,95 @@ void TopologyView::setScene(std::shared_ptr<const diagram::TopologyScene> scene)
     viewport()->update();
     if (hadSelection)
         emit selectionChanged(-1);
+}
+
+void TopologyView::replaceScene(std::shared_ptr<const diagram::TopologyScene> scene,
+                                std::shared_ptr<const diagram::SceneDiff> changes,
+                                const std::weak_ptr<const diagram::TopologyScene> &base)
+{
+    if (!m_scene || !scene) {
+        setScene(std::move(scene));
+        return;
+    }
+    if (!changes || base.lock() != m_scene)
+        changes = std::make_shared<const diagram::SceneDiff>(diagram::diffScenes(*m_scene, *scene));
+    const diagram::SceneDiff &diff = *changes;
+    const QPointF centre = QRectF(viewport()->rect()).center();
+    const QPointF sceneCentre = mapToScene(centre);
+    const QPointF originBefore = mapFromScene(QPointF(0, 0));
+    const qreal zoomBefore = m_zoom;
+    const auto hazy = [this](const diagram::TopologyScene &s) {
+        return s.endpointEdgeCount() > m_style.endpointEdgeLimit; // the painter's rule
+    };
+    const bool hazeChanged = hazy(*m_scene) != hazy(*scene);
+    const bool hadFlows = m_flows != nullptr;
+
+    m_scene = std::move(scene);
+    m_flows.reset(); // its shape indices belong to the old scene
+    const auto follow = [&diff](qsizetype shape) {
+        return shape >= 0 && shape < diff.shapeMap.size() ? diff.shapeMap[shape] : qsizetype(-1);
+    };
+    const qsizetype selectedBefore = m_highlight.selected;
+    m_highlight.selected = follow(selectedBefore);
+    QSet<qsizetype> matches;
+    matches.reserve(m_highlight.matches.size());
+    for (qsizetype shape : std::as_const(m_highlight.matches)) {
+        if (const qsizetype now = follow(shape); now >= 0)
+            matches.insert(now);
+    }
+    m_highlight.matches = std::move(matches);
+
+    if (m_fitToWindow) {
+        if (!qFuzzyCompare(fitZoom(), m_zoom))
+            applyZoom(fitZoom(), std::nullopt);
+        else
+            updateScrollBars();
+    } else {
+        updateScrollBars(); // may clamp the scroll bars: then the scene moved, repainted below
+        scrollSoThat(sceneCentre, centre, true);
+    }
+    const QPointF shift = mapFromScene(QPointF(0, 0)) - originBefore;
+    const bool moved = std::abs(shift.x()) > 0.01 || std::abs(shift.y()) > 0.01 ||
+                       !qFuzzyCompare(m_zoom, zoomBefore);
+    if (moved || hadFlows || hazeChanged)
+        viewport()->update();
+    else
+        updateSceneRects(diff.dirty);
+
+    if (m_highlight.selected != selectedBefore)
+        emit selectionChanged(m_highlight.selected);
+}
+
+QRect TopologyView::repaintRect(const QRectF &sceneRect) const
+{
+    const qreal grow = diagram::PaintOverhang * m_zoom + RepaintMargin;
+    return mapRectFromScene(sceneRect).adjusted(-grow, -grow, grow, grow).toAlignedRect();
+}
+
+void TopologyView::updateSceneRects(const QList<QRectF> &sceneRects)
+{
+    if (!m_scene)
+        return;
+    const QRect port = viewport()->rect();
+    QList<QRect> visible;
+    QRect bounding;
+    for (const QRectF &rect : sceneRects) {
+        const QRect onScreen = repaintRect(rect) & port;
+        if (onScreen.isEmpty())
+            continue;
+        visible.append(onScreen);
+        bounding |= onScreen;
+    }
+    if (visible.isEmpty())
+        return;
+    if (visible.size() > MaximumRepaintRects) {
+        viewport()->update(bounding);
+        return;
+    }
+    QRegion region;
+    for (const QRect &rect : std::as_const(visible))
+        region += rect;
+    viewport()->update(region);
 }
 
 void TopologyView::setFlowOverlay(std::shared_ptr<const diagram::FlowOverlay> overlay)
@@ -274,8 +364,28 @@ void TopologyView::setSelectedShape(qsizetype shape)
 
 void TopologyView::setSearchMatches(const QSet<qsizetype> &matches)
 {
+    if (matches == m_highlight.matches)
+        return;
+    // Only the shapes that gained or lost their halo (a live update searches again and mostly
+    // finds what it found before).
+    QList<QRectF> changed;
+    if (m_scene) {
+        const QList<diagram::Shape> &shapes = m_scene->shapes();
+        const auto add = [&](qsizetype shape) {
+            if (shape >= 0 && shape < shapes.size())
+                changed.append(shapes.at(shape).rect);
+        };
+        for (qsizetype shape : matches) {
+            if (!m_highlight.matches.contains(shape))
+                add(shape);
+        }
+        for (qsizetype shape : std::as_const(m_highlight.matches)) {
+            if (!matches.contains(shape))
+                add(shape);
+        }
+    }
     m_highlight.matches = matches;
-    viewport()->update();
+    updateSceneRects(changed);
 }
 
 void TopologyView::paintEvent(QPaintEvent *event)

@@ -2,6 +2,7 @@
 
 #include "DiagramPainter.h"
 #include "FlowOverlay.h"
+#include "SceneDiff.h"
 #include "TopologyScene.h"
 
 #include <QAbstractScrollArea>
@@ -27,6 +28,17 @@ public:
 
     // Replaces the scene, clears selection and matches, and fits it to the window.
     void setScene(std::shared_ptr<const diagram::TopologyScene> scene);
+    // A newer layout of the same cluster (a live update): what is at the viewport's centre stays
+    // there at the same zoom (clamped when the scene shrank; a view that fits the window is
+    // fitted again), the selection and search hits follow their objects (selectionChanged with
+    // the new index, or -1 when the selected object is gone), the flow overlay is dropped (its
+    // shape indices belong to the old scene), and only what changed is repainted: the whole
+    // viewport only when the scene moved on screen. Without a current scene: setScene().
+    // `changes`, when given, is diffScenes(*base, *scene) worked out off the GUI thread; it is
+    // used while `base` is still the scene shown, else the diff is worked out here.
+    void replaceScene(std::shared_ptr<const diagram::TopologyScene> scene,
+                      std::shared_ptr<const diagram::SceneDiff> changes = {},
+                      const std::weak_ptr<const diagram::TopologyScene> &base = {});
     const std::shared_ptr<const diagram::TopologyScene> &scene() const { return m_scene; }
 
     void setDiagramStyle(const diagram::DiagramStyle &style);
@@ -36,6 +48,9 @@ public:
     qreal zoom() const { return m_zoom; }
     qreal minimumZoom() const;
     static constexpr qreal MaximumZoom = 8.0;
+    // Pixels around a repainted part of the scene (beyond diagram::PaintOverhang, which is in
+    // scene units): anti-aliasing, and hairlines held at about a pixel when zoomed far out.
+    static constexpr int RepaintMargin = 3;
     // Zooms keeping the scene point under `anchor` (viewport coordinates) in place; the
     // viewport centre when no anchor is given.
     void setZoom(qreal zoom, std::optional<QPointF> anchor = std::nullopt);
@@ -86,6 +101,9 @@ protected:
 
 private:
     static constexpr int Margin = 24; // pixels around the scene at every zoom
+    // More changed rectangles than this on screen are repainted as their bounding rectangle:
+    // a QRegion of thousands of rectangles costs more than the pixels it saves.
+    static constexpr qsizetype MaximumRepaintRects = 64;
 
     QSizeF contentSize() const;
     // Viewport position of the content's top-left corner, for a viewport of the given size.
@@ -96,6 +114,9 @@ private:
     void scrollSoThat(const QPointF &scenePoint, const QPointF &viewportPoint,
                       bool centred = false);
     std::optional<QPointF> cursorAnchor() const;
+    // The viewport pixels a repaint of the scene rectangle must cover.
+    QRect repaintRect(const QRectF &sceneRect) const;
+    void updateSceneRects(const QList<QRectF> &sceneRects);
     void applyZoom(qreal zoom, std::optional<QPointF> anchor);
 
     std::shared_ptr<const diagram::TopologyScene> m_scene;

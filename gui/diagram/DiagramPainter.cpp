@@ -331,7 +331,7 @@ void Painter::paintShape(qsizetype index)
     if (hit || index == m_highlight.selected) {
         QColor halo = index == m_highlight.selected ? m_style.selection : m_style.searchHit;
         halo.setAlphaF(m_style.darkMode ? 0.45 : 0.40);
-        const qreal grow = hairline(6.0);
+        const qreal grow = hairline(PaintOverhang);
         m_p.setPen(Qt::NoPen);
         m_p.setBrush(halo);
         m_p.drawRoundedRect(shape.rect.adjusted(-grow, -grow, grow, grow), 9 + grow, 9 + grow);
@@ -651,22 +651,37 @@ QPen Painter::edgePen(EdgeKind kind, bool emphasised) const
 
 void Painter::drawClippedPolyline(const QPolygonF &path)
 {
+    // A dashed run that starts where the path enters the clip continues the dashes of the whole
+    // path: otherwise they would shift with the exposed area, and a partial repaint (a scroll,
+    // a live update of one pod) would leave a seam against what was painted before.
+    const QPen pen = m_p.pen();
+    const bool dashed = pen.style() != Qt::SolidLine && pen.style() != Qt::NoPen;
+    const qreal dashUnit = pen.widthF() > 0 ? pen.widthF() : 1.0; // dashes count pen widths
+    qreal travelled = 0;                                          // path length up to path[i - 1]
     QPolygonF run;
     for (qsizetype i = 1; i < path.size(); ++i) {
+        const QPointF d = path[i] - path[i - 1];
+        const qreal length = dashed ? std::hypot(d.x(), d.y()) : 0.0;
         qreal t0, t1;
         if (!clipSegment(path[i - 1], path[i], m_clip, t0, t1)) {
             if (run.size() >= 2)
                 m_p.drawPolyline(run);
             run.clear();
+            travelled += length;
             continue;
         }
-        const QPointF d = path[i] - path[i - 1];
         const QPointF a = path[i - 1] + t0 * d, b = path[i - 1] + t1 * d;
         if (run.isEmpty() || t0 > 0.0) {
             if (run.size() >= 2)
                 m_p.drawPolyline(run);
             run = {a};
+            if (dashed) {
+                QPen phased = pen;
+                phased.setDashOffset(pen.dashOffset() + (travelled + t0 * length) / dashUnit);
+                m_p.setPen(phased);
+            }
         }
+        travelled += length;
         run.append(b);
         if (t1 < 1.0) {
             m_p.drawPolyline(run);

@@ -70,6 +70,12 @@ struct Highlight
 // layout aims to open small clusters at least this large in a typical window.
 inline constexpr qreal kMinimumTextZoom = 0.46;
 
+// The most the painter draws outside a shape's rect or an edge's path, in scene units: the
+// selection and search halo (strokes, rings and endpoint dots stay inside it). Far zoomed out,
+// where hairlines are held at about one device pixel, it is that pixel instead. A view that
+// repaints part of a scene grows the part by this (and by its own anti-aliasing margin).
+inline constexpr qreal PaintOverhang = 6.0;
+
 // Paints a scene into any QPainter: the screen widget, QSvgGenerator, QPdfWriter, QImage.
 // Fills `exposed` with the background first. Only shapes and edges intersecting `exposed`
 // (scene coordinates) are visited. The painter's transform maps scene to device; `scale` is
