@@ -51,7 +51,7 @@ install_missing() {
 
 # The executables of the tests labelled "sanitize" (and the CLI they run).
 sanitized_targets() {
-    echo cartograph-cli tst_snapshotloader tst_capture
+    echo cartograph-cli tst_snapshotloader tst_capture tst_kubecollector
 }
 
 build() {
