@@ -11,6 +11,7 @@
 #include "LiveCaptureDialog.h"
 #include "LiveCluster.h"
 #include "MainWindow.h"
+#include "SnapshotIo.h"
 #include "TestApiServer.h"
 #include "TopologyView.h"
 #include "Translations.h"
@@ -468,6 +469,21 @@ void TestGuiLive::windowKeepsViewAcrossLiveUpdates()
     QCOMPARE(view->zoom(), zoom);
     QTest::qWait(100);
     saveShownWindow(window, u"live-update-4-pod-deleted.png"_s);
+
+    // File ▸ Save Snapshot writes the live state, watch changes included, as a List.
+    const QString saved = m_dir.filePath(u"live-state.json"_s);
+    QSignalSpy savedSpy(&window, &MainWindow::snapshotSaved);
+    window.saveSnapshotTo(saved);
+    QTRY_COMPARE_WITH_TIMEOUT(savedSpy.count(), 1, 20000);
+    ClusterSnapshot reread;
+    const Status read = loadSnapshotFile(saved, reread);
+    QVERIFY2(read, read ? "" : qPrintable(describe(read.error())));
+    QCOMPARE(reread.pods.size(), window.cluster().snapshot->pods.size());
+    QCOMPARE(reread.pods.size(), podsBefore); // one pod added, one deleted
+    QVERIFY(reread.findPod(u"sock-shop", u"aaa-probe") >= 0);
+    QCOMPARE(reread.findPod(u"sock-shop", orders), qsizetype(-1));
+    QCOMPARE(reread.services.size(), window.cluster().snapshot->services.size());
+    QCOMPARE(reread.networkPolicies.size(), window.cluster().snapshot->networkPolicies.size());
 
     window.disconnectFromCluster();
     QVERIFY(!m_server.upsertObject(running).isEmpty()); // as the other tests expect the server
