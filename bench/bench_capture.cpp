@@ -536,8 +536,9 @@ int main(int argc, char *argv[])
 
     std::printf("\nRESULT (rates per CPU second of the measured work; load average at end %s)\n",
                 loadAverage().c_str());
-    std::printf("%-16s %10s %10s %7s %8s %9s %8s %9s %9s\n", "file", "bare Mp/s", "ours Mp/s",
-                "of bare", "vs plain", "vs tshark", "B/flow", "RSS/flow", "peak/flow");
+    std::printf("%-16s %10s %10s %7s %8s %9s %8s %9s %9s %9s %7s %8s\n", "file", "bare Mp/s",
+                "ours Mp/s", "of bare", "vs plain", "vs tshark", "B/flow", "RSS/flow", "peak/flow",
+                "cli Mp/s", "of bare", "vs plain");
     const auto plainOf = [&](const FileFigures &f) -> const FileFigures * {
         for (const FileFigures &p : all) {
             if (p.conversations == f.conversations && p.encapsulation == bench::Encapsulation::None)
@@ -548,14 +549,19 @@ int main(int argc, char *argv[])
     for (const FileFigures &f : all) {
         const FileFigures *plain = plainOf(f);
         char vsPlain[32] = "-";
-        if (plain && plain != &f)
+        char cliVsPlain[32] = "-";
+        if (plain && plain != &f) {
             std::snprintf(vsPlain, sizeof vsPlain, "%.2fx",
                           f.analyzeCpu.best() / plain->analyzeCpu.best());
-        std::printf("%-16s %10.2f %10.2f %6.0f%% %8s %8.0fx %8.0f %9.0f %9.0f\n", f.label.c_str(),
-                    f.bareCpu.best() / 1e6, f.analyzeCpu.best() / 1e6,
+            std::snprintf(cliVsPlain, sizeof cliVsPlain, "%.2fx",
+                          f.cliCpu.best() / plain->cliCpu.best());
+        }
+        std::printf("%-16s %10.2f %10.2f %6.0f%% %8s %8.0fx %8.0f %9.0f %9.0f %9.2f %6.0f%% %8s\n",
+                    f.label.c_str(), f.bareCpu.best() / 1e6, f.analyzeCpu.best() / 1e6,
                     100 * f.analyzeCpu.best() / f.bareCpu.best(), vsPlain,
                     f.prefixAnalyzeCpuPps / f.tsharkCpuPps, f.tableBytesPerFlow, f.tableRssPerFlow,
-                    f.peakRssPerFlow);
+                    f.peakRssPerFlow, f.cliCpu.best() / 1e6,
+                    100 * f.cliCpu.best() / f.bareCpu.best(), cliVsPlain);
     }
     std::printf("targets: plain >= %.0f%% of bare | encapsulated >= %.1fx plain | >= %.0fx tshark "
                 "| <= %.0f B/flow without chart buckets (FlowTable::memoryBytes and table RSS)\n",
@@ -566,13 +572,16 @@ int main(int argc, char *argv[])
         std::string line = f.label + ":";
         char part[160];
         if (f.encapsulation == bench::Encapsulation::None) {
-            std::snprintf(part, sizeof part, " of bare %s;",
-                          verdict(f.analyzeCpu.best() >= kTargetPlainOfBare * f.bareCpu.best()));
+            std::snprintf(part, sizeof part, " of bare %s (cli %s);",
+                          verdict(f.analyzeCpu.best() >= kTargetPlainOfBare * f.bareCpu.best()),
+                          verdict(f.cliCpu.best() >= kTargetPlainOfBare * f.bareCpu.best()));
             line += part;
         } else if (plain) {
-            std::snprintf(part, sizeof part, " vs plain %s;",
-                          verdict(f.analyzeCpu.best() >=
-                                  kTargetEncapsulatedOfPlain * plain->analyzeCpu.best()));
+            std::snprintf(
+                part, sizeof part, " vs plain %s (cli %s);",
+                verdict(f.analyzeCpu.best() >=
+                        kTargetEncapsulatedOfPlain * plain->analyzeCpu.best()),
+                verdict(f.cliCpu.best() >= kTargetEncapsulatedOfPlain * plain->cliCpu.best()));
             line += part;
         }
         std::snprintf(

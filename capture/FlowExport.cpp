@@ -2,8 +2,14 @@
 
 #include "PacketSource.h"
 
+#include <QIODevice>
+#include <arpa/inet.h>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <memory>
+#include <string_view>
 
 namespace cartograph::capture {
 
@@ -58,51 +64,213 @@ QStringList tcpFlagNames(std::uint8_t flags)
 
 namespace {
 
-// A small streaming JSON writer: the report can hold millions of flows, and building a
-// QJsonDocument for them would cost several times the flows' own memory.
+// The export is written straight into bytes: a million flows made through QString and
+// QByteArray::number would allocate a dozen times per flow and cost several times the replay.
+// Text that cannot need escaping (addresses, numbers, timestamps, fixed names) is appended as it
+// is; names from the snapshot go through the escaping path.
+class TextOut
+{
+public:
+    // Appends to `bytes`, or with a device, writes to it whenever the buffer is full.
+    explicit TextOut(QByteArray &bytes, QIODevice *device = nullptr)
+        : m_bytes(bytes)
+        , m_device(device)
+    {}
+    TextOut(const TextOut &) = delete;
+    TextOut &operator=(const TextOut &) = delete;
+
+    void raw(std::string_view text)
+    {
+        if (text.size() > sizeof m_buffer - m_used) {
+            drain();
+            if (text.size() > sizeof m_buffer) {
+                deliver(text.data(), text.size());
+                return;
+            }
+        }
+        std::memcpy(m_buffer + m_used, text.data(), text.size());
+        m_used += text.size();
+    }
+    void raw(char c) { raw(std::string_view(&c, 1)); }
+    void number(std::uint64_t value)
+    {
+        char text[24];
+        raw(std::string_view(
+            text, std::size_t(std::to_chars(text, text + sizeof text, value).ptr - text)));
+    }
+    void number(std::int64_t value)
+    {
+        char text[24];
+        raw(std::string_view(
+            text, std::size_t(std::to_chars(text, text + sizeof text, value).ptr - text)));
+    }
+    // As IpAddress::toString() writes it (inet_ntop's forms).
+    void address(const IpAddress &address)
+    {
+        if (address.isV4()) {
+            const std::uint32_t v4 = address.v4();
+            char text[16];
+            std::size_t length = 0;
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                const unsigned octet = (v4 >> shift) & 0xffu;
+                if (octet >= 100)
+                    text[length++] = char('0' + octet / 100);
+                if (octet >= 10)
+                    text[length++] = char('0' + octet / 10 % 10);
+                text[length++] = char('0' + octet % 10);
+                if (shift > 0)
+                    text[length++] = '.';
+            }
+            raw(std::string_view(text, length));
+        } else if (address.isV6()) {
+            char text[INET6_ADDRSTRLEN] = {};
+            inet_ntop(AF_INET6, address.bytes().data(), text, sizeof text);
+            raw(text);
+        }
+    }
+
+    // Everything written so far goes out; false once a write to the device failed.
+    bool flush()
+    {
+        drain();
+        return !m_failed;
+    }
+
+private:
+    void drain()
+    {
+        deliver(m_buffer, m_used);
+        m_used = 0;
+    }
+    void deliver(const char *data, std::size_t size)
+    {
+        if (size == 0 || m_failed)
+            return; // after a failed write, the rest would only fail too
+        if (!m_device)
+            m_bytes.append(data, qsizetype(size));
+        else if (m_device->write(data, qint64(size)) != qint64(size))
+            m_failed = true;
+    }
+
+    QByteArray &m_bytes;
+    QIODevice *m_device;
+    bool m_failed = false;
+    std::size_t m_used = 0;
+    char m_buffer[64 * 1024];
+};
+
+// formatTimestampUs() into bytes; consecutive flows mostly share their second, whose calendar
+// text is kept.
+class TimestampText
+{
+public:
+    void write(TextOut &out, std::int64_t microseconds)
+    {
+        std::int64_t seconds = microseconds / 1000000;
+        std::int64_t fraction = microseconds % 1000000;
+        if (fraction < 0) {
+            fraction += 1000000;
+            seconds -= 1;
+        }
+        if (!m_cached || seconds != m_second) {
+            m_cached = true;
+            m_second = seconds;
+            m_length = 0;
+            const std::time_t time = std::time_t(seconds);
+            std::tm parts{};
+            if (gmtime_r(&time, &parts)) {
+                const int n =
+                    std::snprintf(m_prefix, sizeof m_prefix, "%04d-%02d-%02dT%02d:%02d:%02d",
+                                  parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                                  parts.tm_hour, parts.tm_min, parts.tm_sec);
+                m_length = n > 0 ? std::min<int>(n, int(sizeof m_prefix) - 1) : 0;
+            }
+        }
+        if (m_length == 0)
+            return; // formatTimestampUs() gives an empty string then
+        out.raw(std::string_view(m_prefix, std::size_t(m_length)));
+        char tail[8] = {'.', '0', '0', '0', '0', '0', '0', 'Z'};
+        for (int i = 6; i >= 1 && fraction > 0; --i, fraction /= 10)
+            tail[i] = char('0' + fraction % 10);
+        out.raw(std::string_view(tail, sizeof tail));
+    }
+
+private:
+    bool m_cached = false;
+    std::int64_t m_second = 0;
+    char m_prefix[48] = {};
+    int m_length = 0;
+};
+
+const char *protocolName(std::uint8_t protocol)
+{
+    switch (protocol) {
+    case 1:
+        return "ICMP";
+    case 6:
+        return "TCP";
+    case 17:
+        return "UDP";
+    case 58:
+        return "ICMPv6";
+    case 132:
+        return "SCTP";
+    default:
+        return nullptr;
+    }
+}
+
 class JsonOut
 {
 public:
-    explicit JsonOut(QByteArray &out)
+    explicit JsonOut(TextOut &out)
         : m_out(out)
     {}
 
-    void raw(const char *text) { m_out.append(text); }
+    void raw(std::string_view text) { m_out.raw(text); }
+    // A string that needs no escaping (ASCII, no quotes, backslashes or control characters).
+    void plain(std::string_view text)
+    {
+        m_out.raw('"');
+        m_out.raw(text);
+        m_out.raw('"');
+    }
     void string(const QString &text) { string(QStringView(text)); }
     void string(QStringView text)
     {
-        m_out.append('"');
+        m_out.raw('"');
         for (QChar c : text) {
             const char16_t u = c.unicode();
             switch (u) {
             case u'"':
-                m_out.append("\\\"");
+                m_out.raw("\\\"");
                 break;
             case u'\\':
-                m_out.append("\\\\");
+                m_out.raw("\\\\");
                 break;
             case u'\n':
-                m_out.append("\\n");
+                m_out.raw("\\n");
                 break;
             case u'\r':
-                m_out.append("\\r");
+                m_out.raw("\\r");
                 break;
             case u'\t':
-                m_out.append("\\t");
+                m_out.raw("\\t");
                 break;
             default:
                 if (u < 0x20) {
                     char escape[8];
                     std::snprintf(escape, sizeof escape, "\\u%04x", unsigned(u));
-                    m_out.append(escape);
+                    m_out.raw(escape);
                 } else if (u < 0x80) {
-                    m_out.append(char(u));
+                    m_out.raw(char(u));
                 } else {
-                    m_out.append(QString(c).toUtf8());
+                    const QByteArray utf8 = QString(c).toUtf8();
+                    m_out.raw(std::string_view(utf8.constData(), std::size_t(utf8.size())));
                 }
             }
         }
-        m_out.append('"');
+        m_out.raw('"');
     }
     void stringOrNull(const QString &text)
     {
@@ -111,17 +279,29 @@ public:
         else
             string(text);
     }
-    void number(std::uint64_t value) { m_out.append(QByteArray::number(qulonglong(value))); }
-    void number(std::int64_t value) { m_out.append(QByteArray::number(qlonglong(value))); }
-    void key(const char *name)
+    void number(std::uint64_t value) { m_out.number(value); }
+    void number(std::int64_t value) { m_out.number(value); }
+    void address(const IpAddress &address)
     {
-        m_out.append('"');
-        m_out.append(name);
-        m_out.append("\": ");
+        m_out.raw('"');
+        m_out.address(address);
+        m_out.raw('"');
+    }
+    void timestamp(TimestampText &text, std::int64_t microseconds)
+    {
+        m_out.raw('"');
+        text.write(m_out, microseconds);
+        m_out.raw('"');
+    }
+    void key(std::string_view name)
+    {
+        m_out.raw('"');
+        m_out.raw(name);
+        m_out.raw("\": ");
     }
 
 private:
-    QByteArray &m_out;
+    TextOut &m_out;
 };
 
 void writeEndpoint(JsonOut &json, const EndpointAttributor &attributor, const IpAddress &address,
@@ -129,7 +309,7 @@ void writeEndpoint(JsonOut &json, const EndpointAttributor &attributor, const Ip
 {
     json.raw("{");
     json.key("ip");
-    json.string(address.toString());
+    json.address(address);
     json.raw(", ");
     json.key("port");
     if (flow.hasPorts)
@@ -188,10 +368,10 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
     }
     json.raw(", ");
     json.key("outer_a");
-    json.string(level.outerSrc.toString());
+    json.address(level.outerSrc);
     json.raw(", ");
     json.key("outer_b");
-    json.string(level.outerDst.toString());
+    json.address(level.outerDst);
     json.raw(", ");
     json.key("port");
     if (level.udpPort != 0)
@@ -215,16 +395,21 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
     json.raw("}");
 }
 
+struct FlowTimestamps
+{
+    TimestampText first;
+    TimestampText last;
+};
+
 void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &attributor,
-               const FlowExportOptions &options)
+               const FlowExportOptions &options, FlowTimestamps &timestamps)
 {
     json.raw("{");
     json.key("protocol");
-    const QString name = ipProtocolName(flow.protocol);
-    if (name.isEmpty())
-        json.number(std::uint64_t(flow.protocol));
+    if (const char *name = protocolName(flow.protocol))
+        json.plain(name);
     else
-        json.string(name);
+        json.number(std::uint64_t(flow.protocol));
     json.raw(", ");
     json.key("a");
     writeEndpoint(json, attributor, flow.a, flow, flow.aPort);
@@ -245,10 +430,10 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.number(flow.bytesBa);
     json.raw(", ");
     json.key("first");
-    json.string(formatTimestampUs(flow.firstUs));
+    json.timestamp(timestamps.first, flow.firstUs);
     json.raw(", ");
     json.key("last");
-    json.string(formatTimestampUs(flow.lastUs));
+    json.timestamp(timestamps.last, flow.lastUs);
     json.raw(", ");
     json.key("tunnel");
     if (flow.tunnel.empty())
@@ -258,12 +443,18 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.raw(", ");
     json.key("tcp_flags");
     if (flow.protocol == 6) {
+        // The order of tcpFlagNames().
         json.raw("[");
-        const QStringList flags = tcpFlagNames(flow.tcpFlags);
-        for (qsizetype i = 0; i < flags.size(); ++i) {
-            if (i > 0)
+        bool first = true;
+        for (const auto &[bit, name] : {std::pair<std::uint8_t, std::string_view>{0x02, "SYN"},
+                                        {0x01, "FIN"},
+                                        {0x04, "RST"}}) {
+            if (!(flow.tcpFlags & bit))
+                continue;
+            if (!first)
                 json.raw(", ");
-            json.string(flags[i]);
+            first = false;
+            json.plain(name);
         }
         json.raw("]");
     } else {
@@ -272,8 +463,7 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     if (flow.end != FlowRecord::End::Active) {
         json.raw(", ");
         json.key("ended");
-        json.string(flow.end == FlowRecord::End::IdleTimeout ? QStringLiteral("idle-timeout")
-                                                             : QStringLiteral("evicted"));
+        json.plain(flow.end == FlowRecord::End::IdleTimeout ? "idle-timeout" : "evicted");
     }
     if (options.secondBuckets) {
         json.raw(", ");
@@ -298,28 +488,15 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.raw("}");
 }
 
-QString csvField(const QString &text)
+void writeReport(TextOut &out, const FlowReport &report, const EndpointAttributor &attributor,
+                 const FlowExportOptions &options)
 {
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') &&
-        !text.contains(u'\r'))
-        return text;
-    QString quoted = text;
-    quoted.replace(u'"', QStringLiteral("\"\""));
-    return u'"' + quoted + u'"';
-}
-
-} // namespace
-
-QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &attributor,
-                            const FlowExportOptions &options)
-{
-    QByteArray out;
-    out.reserve(qsizetype(report.flows.size()) * 420 + 1024);
     JsonOut json(out);
+    FlowTimestamps timestamps;
     json.raw("{\n  \"flows\": [");
     for (std::size_t i = 0; i < report.flows.size(); ++i) {
         json.raw(i == 0 ? "\n    " : ",\n    ");
-        writeFlow(json, report.flows[i], attributor, options);
+        writeFlow(json, report.flows[i], attributor, options, timestamps);
     }
     json.raw(report.flows.empty() ? "],\n" : "\n  ],\n");
 
@@ -398,61 +575,144 @@ QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &
         json.raw("}");
     }
     json.raw("}\n}\n");
-    return out;
 }
 
-QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttributor &attributor)
+// RFC 4180 quoting, for the fields that can hold any text (names from the snapshot).
+void csvField(TextOut &out, const QString &text)
 {
-    QString text = QStringLiteral(
-        "protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
-        "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
-        "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
+    QByteArray field;
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') &&
+        !text.contains(u'\r')) {
+        field = text.toUtf8();
+    } else {
+        QString quoted = text;
+        quoted.replace(u'"', QStringLiteral("\"\""));
+        field = (u'"' + quoted + u'"').toUtf8();
+    }
+    out.raw(std::string_view(field.constData(), std::size_t(field.size())));
+}
+
+void writeCsv(TextOut &out, const std::vector<FlowRecord> &flows,
+              const EndpointAttributor &attributor)
+{
+    out.raw("protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
+            "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
+            "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
+    FlowTimestamps timestamps;
     for (const FlowRecord &flow : flows) {
-        QStringList fields;
-        const QString name = ipProtocolName(flow.protocol);
-        fields.append(name.isEmpty() ? QString::number(flow.protocol) : name);
+        if (const char *name = protocolName(flow.protocol))
+            out.raw(name);
+        else
+            out.number(std::uint64_t(flow.protocol));
         for (int side = 0; side < 2; ++side) {
             const IpAddress &address = side == 0 ? flow.a : flow.b;
             const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
-            fields.append(address.toString());
-            fields.append(flow.hasPorts ? QString::number(port) : QString());
+            out.raw(',');
+            out.address(address);
+            out.raw(',');
+            if (flow.hasPorts)
+                out.number(std::uint64_t(port));
             if (attributor.hasSnapshot()) {
                 const ClusterEndpoint endpoint = attributor.endpoint(
                     address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
                     flow.protocol);
-                fields.append(clusterEndpointKindName(endpoint.kind));
-                fields.append(endpoint.namespaceName);
-                fields.append(endpoint.name);
+                out.raw(',');
+                csvField(out, clusterEndpointKindName(endpoint.kind));
+                out.raw(',');
+                csvField(out, endpoint.namespaceName);
+                out.raw(',');
+                csvField(out, endpoint.name);
             } else {
-                fields.append({QString(), QString(), QString()});
+                out.raw(",,,");
             }
         }
-        fields.append(QString::number(flow.packetsAb));
-        fields.append(QString::number(flow.bytesAb));
-        fields.append(QString::number(flow.packetsBa));
-        fields.append(QString::number(flow.bytesBa));
-        fields.append(formatTimestampUs(flow.firstUs));
-        fields.append(formatTimestampUs(flow.lastUs));
-        if (flow.tunnel.empty()) {
-            fields.append({QString(), QString(), QString(), QString(), QString()});
-        } else {
-            QStringList types;
-            for (const TunnelLevel &level : flow.tunnel)
-                types.append(tunnelTypeName(level.type));
-            const TunnelLevel &outer = flow.tunnel.front();
-            fields.append(types.join(u'/'));
-            fields.append(outer.hasKey ? QString::number(outer.key) : QString());
-            fields.append(outer.outerSrc.toString());
-            fields.append(outer.outerDst.toString());
-            fields.append(outer.udpPort ? QString::number(outer.udpPort) : QString());
+        for (const std::uint64_t count :
+             {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
+            out.raw(',');
+            out.number(count);
         }
-        fields.append(flow.protocol == 6 ? tcpFlagNames(flow.tcpFlags).join(u'|') : QString());
-        for (QString &field : fields)
-            field = csvField(field);
-        text += fields.join(u',');
-        text += u'\n';
+        out.raw(',');
+        timestamps.first.write(out, flow.firstUs);
+        out.raw(',');
+        timestamps.last.write(out, flow.lastUs);
+        if (flow.tunnel.empty()) {
+            out.raw(",,,,,");
+        } else {
+            out.raw(',');
+            for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
+                if (i > 0)
+                    out.raw('/');
+                csvField(out, tunnelTypeName(flow.tunnel[i].type));
+            }
+            const TunnelLevel &outer = flow.tunnel.front();
+            out.raw(',');
+            if (outer.hasKey)
+                out.number(std::uint64_t(outer.key));
+            out.raw(',');
+            out.address(outer.outerSrc);
+            out.raw(',');
+            out.address(outer.outerDst);
+            out.raw(',');
+            if (outer.udpPort)
+                out.number(std::uint64_t(outer.udpPort));
+        }
+        out.raw(',');
+        if (flow.protocol == 6) {
+            bool first = true;
+            for (const auto &[bit, name] : {std::pair<std::uint8_t, std::string_view>{0x02, "SYN"},
+                                            {0x01, "FIN"},
+                                            {0x04, "RST"}}) {
+                if (!(flow.tcpFlags & bit))
+                    continue;
+                if (!first)
+                    out.raw('|');
+                first = false;
+                out.raw(name);
+            }
+        }
+        out.raw('\n');
     }
-    return text.toUtf8();
+}
+
+} // namespace
+
+QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &attributor,
+                            const FlowExportOptions &options)
+{
+    QByteArray bytes;
+    bytes.reserve(qsizetype(report.flows.size()) * 420 + 1024);
+    const auto out = std::make_unique<TextOut>(bytes); // its buffer is too big for the stack
+    writeReport(*out, report, attributor, options);
+    out->flush();
+    return bytes;
+}
+
+bool writeFlowReportJson(QIODevice &device, const FlowReport &report,
+                         const EndpointAttributor &attributor, const FlowExportOptions &options)
+{
+    QByteArray unused;
+    const auto out = std::make_unique<TextOut>(unused, &device);
+    writeReport(*out, report, attributor, options);
+    return out->flush();
+}
+
+QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttributor &attributor)
+{
+    QByteArray bytes;
+    bytes.reserve(qsizetype(flows.size()) * 200 + 256);
+    const auto out = std::make_unique<TextOut>(bytes);
+    writeCsv(*out, flows, attributor);
+    out->flush();
+    return bytes;
+}
+
+bool writeFlowsCsv(QIODevice &device, const std::vector<FlowRecord> &flows,
+                   const EndpointAttributor &attributor)
+{
+    QByteArray unused;
+    const auto out = std::make_unique<TextOut>(unused, &device);
+    writeCsv(*out, flows, attributor);
+    return out->flush();
 }
 
 } // namespace cartograph::capture

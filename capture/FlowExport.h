@@ -6,6 +6,9 @@
 #include <QByteArray>
 #include <QString>
 #include <cstdint>
+#include <vector>
+
+class QIODevice;
 
 namespace cartograph::capture {
 
@@ -28,5 +31,13 @@ QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &
 // One header line, then one line per flow (RFC 4180 quoting). Nested tunnels show as
 // "outer/inner" in tunnel_type; the other tunnel columns describe the outermost level.
 QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttributor &attributor);
+
+// The same two, written to `device` in chunks as they are made: a million flows need no copy of
+// the whole text in memory. False when a write to the device failed.
+bool writeFlowReportJson(QIODevice &device, const FlowReport &report,
+                         const EndpointAttributor &attributor,
+                         const FlowExportOptions &options = {});
+bool writeFlowsCsv(QIODevice &device, const std::vector<FlowRecord> &flows,
+                   const EndpointAttributor &attributor);
 
 } // namespace cartograph::capture

@@ -47,10 +47,11 @@ std::uint32_t load32(const unsigned char *p)
 
 // The key's hash from its parts, read where the decoder wrote them (addresses as the two words
 // IpAddress stores), not from the Key just assembled: that packed copy, read back as words
-// straight away, would stall on store forwarding. Every field of the key goes in.
+// straight away, would stall on store forwarding. Every field of the key goes in, the tunnel
+// as its identity's hash (0 for none), which stands for the identity as its number does.
 std::size_t hashKey(const IpAddress &lo, const IpAddress &hi, std::uint16_t loPort,
                     std::uint16_t hiPort, std::uint8_t protocol, std::uint8_t hasPorts,
-                    std::uint32_t tunnel)
+                    std::uint64_t tunnelIdentityHash)
 {
     const unsigned char *l = lo.bytes().data();
     const unsigned char *h = hi.bytes().data();
@@ -59,7 +60,7 @@ std::size_t hashKey(const IpAddress &lo, const IpAddress &hi, std::uint16_t loPo
                                 std::uint64_t(lo.family()) << 48 | std::uint64_t(hi.family()) << 56;
     const std::uint64_t x = mum(load64(l) ^ kSecret[0], load64(l + 8) ^ kSecret[1]) ^
                             mum(load64(h) ^ kSecret[2], load64(h + 8) ^ kSecret[3]) ^
-                            mum(ports ^ kSecret[4], std::uint64_t(tunnel) ^ kSecret[5]);
+                            mum(ports ^ kSecret[4], tunnelIdentityHash ^ kSecret[5]);
     return mum(x ^ kSecret[0], sizeof(FlowTable::Key) ^ kSecret[1]);
 }
 
@@ -148,10 +149,47 @@ auto levelOrder(const TunnelLevel &level)
                     level.outerSrc, level.outerDst);
 }
 
+FlowTable::IdentityWords identityWords(const DecodedPacket &packet, bool swap)
+{
+    const TunnelLevel &outermost = packet.tunnels[0];
+    const IpAddress &src = swap ? outermost.outerDst : outermost.outerSrc;
+    const IpAddress &dst = swap ? outermost.outerSrc : outermost.outerDst;
+    const unsigned char *s = src.bytes().data();
+    const unsigned char *d = dst.bytes().data();
+    const int count = std::min<int>(packet.tunnelCount, kMaxTunnelDepth);
+    return FlowTable::IdentityWords{
+        {load64(s), load64(s + 8), load64(d), load64(d + 8)},
+        std::uint32_t(outermost.udpPort) | std::uint32_t(outermost.type) << 16 |
+            std::uint32_t(src.family()) << 20 | std::uint32_t(dst.family()) << 22 |
+            std::uint32_t(count) << 24};
+}
+
+// The two outer addresses are mixed side by side rather than one after the other; deeper
+// levels (rare) follow in turn.
+std::uint64_t identityHash(const DecodedPacket &packet, bool swap,
+                           const FlowTable::IdentityWords &words)
+{
+    std::uint64_t hash =
+        mum(mum(words.outer[0] ^ kSecret[0], words.outer[1] ^ kSecret[1]) ^
+                mum(words.outer[2] ^ kSecret[2], words.outer[3] ^ kSecret[3]) ^ kSecret[4],
+            std::uint64_t(words.meta) ^ kSecret[5]);
+    const int count = std::min<int>(packet.tunnelCount, kMaxTunnelDepth);
+    for (int l = 1; l < count; ++l) {
+        const TunnelLevel &level = packet.tunnels[size_t(l)];
+        hash = mixIdentityLevel(hash, level.type, level.udpPort,
+                                swap ? level.outerDst : level.outerSrc,
+                                swap ? level.outerSrc : level.outerDst);
+    }
+    return hash;
+}
+
 } // namespace
 
 bool flowRecordLess(const FlowRecord &left, const FlowRecord &right)
 {
+    // The first timestamp settles nearly every comparison of a sort: it goes first, alone.
+    if (left.firstUs != right.firstUs)
+        return left.firstUs < right.firstUs;
     const auto head = [](const FlowRecord &f) {
         return std::tie(f.firstUs, f.protocol, f.a, f.aPort, f.b, f.bPort, f.hasPorts, f.lastUs);
     };
@@ -184,7 +222,7 @@ FlowTable::FlowTable(FlowTableOptions options)
     m_table.assign(1024, TableEntry{kNone, 0});
     // An idle timeout ends the least recently active flows all along: keep them in order.
     m_recencyList = m_options.idleTimeoutUs > 0;
-    m_identityIndex.assign(64, 0);
+    m_identityIndex.assign(64, IdentityEntry{});
 }
 
 std::uint32_t FlowTable::internPath(const TunnelPath &path)
@@ -198,73 +236,104 @@ std::uint32_t FlowTable::internPath(const TunnelPath &path)
     return index;
 }
 
-std::uint64_t FlowTable::identityHash(const TunnelPath &path)
+std::uint32_t FlowTable::internIdentity(const DecodedPacket &packet, const Prepared &prepared)
 {
-    std::uint64_t seed = path.count ^ kSecret[5];
-    for (int i = 0; i < path.count; ++i) {
-        const TunnelLevel &level = path.levels[size_t(i)];
-        seed = mixIdentityLevel(seed, level.type, level.udpPort, level.outerSrc, level.outerDst);
-    }
-    return seed;
-}
+    const bool swap = prepared.swap;
+    const std::uint64_t hash = prepared.identityHash;
+    const IdentityWords &words = prepared.identity;
+    const int count = std::min<int>(packet.tunnelCount, kMaxTunnelDepth);
+    const auto src = [&](const TunnelLevel &level) -> const IpAddress & {
+        return swap ? level.outerDst : level.outerSrc;
+    };
+    const auto dst = [&](const TunnelLevel &level) -> const IpAddress & {
+        return swap ? level.outerSrc : level.outerDst;
+    };
+    const auto deeperLevelsMatch = [&](const TunnelPath &path) {
+        for (int l = 1; l < count; ++l) {
+            const TunnelLevel &stored = path.levels[size_t(l)];
+            const TunnelLevel &level = packet.tunnels[size_t(l)];
+            if (stored.type != level.type || stored.udpPort != level.udpPort ||
+                !sameAddress(stored.outerSrc, src(level)) ||
+                !sameAddress(stored.outerDst, dst(level)))
+                return false;
+        }
+        return true;
+    };
 
-// Every tunnelled packet needs its path's identity; a small open-addressing index over the
-// identities seen so far answers that without building and hashing a TunnelPath per packet.
-std::uint32_t FlowTable::internIdentity(const DecodedPacket &packet, bool swap)
-{
-    const auto levelAt = [&](int i) -> const TunnelLevel & { return packet.tunnels[size_t(i)]; };
-    const auto count = std::min<std::uint8_t>(packet.tunnelCount, kMaxTunnelDepth);
-    std::uint64_t hash = count ^ kSecret[5];
-    for (int i = 0; i < count; ++i) {
-        const TunnelLevel &level = levelAt(i);
-        hash = mixIdentityLevel(hash, level.type, level.udpPort,
-                                swap ? level.outerDst : level.outerSrc,
-                                swap ? level.outerSrc : level.outerDst);
-    }
+    const auto tag = std::uint32_t(hash);
     const std::size_t mask = m_identityIndex.size() - 1;
     std::size_t i = hash & mask;
-    for (; m_identityIndex[i] != 0; i = (i + 1) & mask) {
-        const TunnelPath &path = m_paths[m_identityIndex[i] - 1];
-        if (path.count != count)
-            continue;
-        bool same = true;
-        for (int l = 0; l < path.count && same; ++l) {
-            const TunnelLevel &stored = path.levels[size_t(l)];
-            const TunnelLevel &level = levelAt(l);
-            same = stored.type == level.type && stored.udpPort == level.udpPort &&
-                   sameAddress(stored.outerSrc, swap ? level.outerDst : level.outerSrc) &&
-                   sameAddress(stored.outerDst, swap ? level.outerSrc : level.outerDst);
-        }
-        if (same)
-            return m_identityIndex[i] - 1;
+    for (; m_identityIndex[i].identity != 0; i = (i + 1) & mask) {
+        const IdentityEntry &entry = m_identityIndex[i];
+        const std::uint64_t differs =
+            (entry.words.outer[0] ^ words.outer[0]) | (entry.words.outer[1] ^ words.outer[1]) |
+            (entry.words.outer[2] ^ words.outer[2]) | (entry.words.outer[3] ^ words.outer[3]);
+        if (entry.hash == tag && differs == 0 && entry.words.meta == words.meta &&
+            (count == 1 || deeperLevelsMatch(m_paths[m_identities[entry.identity - 1].path])))
+            return entry.identity - 1;
     }
 
-    TunnelPath identity;
-    identity.count = count;
+    TunnelPath path;
+    path.count = std::uint8_t(count);
     for (int l = 0; l < count; ++l) {
-        const TunnelLevel &level = levelAt(l);
-        TunnelLevel &id = identity.levels[size_t(l)];
+        const TunnelLevel &level = packet.tunnels[size_t(l)];
+        TunnelLevel &id = path.levels[size_t(l)];
         id.type = level.type;
-        id.outerSrc = swap ? level.outerDst : level.outerSrc;
-        id.outerDst = swap ? level.outerSrc : level.outerDst;
+        id.outerSrc = src(level);
+        id.outerDst = dst(level);
         id.udpPort = level.udpPort;
     }
-    const std::uint32_t index = internPath(identity);
-    m_identityIndex[i] = index + 1;
-    if (++m_identityCount * 2 > m_identityIndex.size()) {
-        std::vector<std::uint32_t> grown(m_identityIndex.size() * 2, 0);
-        const std::size_t grownMask = grown.size() - 1;
-        for (std::uint32_t entry : m_identityIndex) {
-            if (entry == 0)
-                continue;
-            std::size_t at = identityHash(m_paths[entry - 1]) & grownMask;
-            while (grown[at] != 0)
-                at = (at + 1) & grownMask;
-            grown[at] = entry;
-        }
-        m_identityIndex.swap(grown);
+    m_identities.push_back(TunnelIdentity{internPath(path), 0});
+    const auto number = std::uint32_t(m_identities.size());
+    m_identityIndex[i] = IdentityEntry{words, tag, number};
+    if (m_identities.size() * 2 > m_identityIndex.size())
+        growIdentityIndex();
+    return number - 1;
+}
+
+void FlowTable::growIdentityIndex()
+{
+    std::vector<IdentityEntry> grown(m_identityIndex.size() * 2, IdentityEntry{});
+    const std::size_t mask = grown.size() - 1;
+    for (const IdentityEntry entry : m_identityIndex) {
+        if (entry.identity == 0)
+            continue;
+        std::size_t at = entry.hash & mask;
+        while (grown[at].identity != 0)
+            at = (at + 1) & mask;
+        grown[at] = entry;
     }
-    return index;
+    m_identityIndex.swap(grown);
+}
+
+// The full path (VNIs, keys, payloads) of a flow's first packet in one direction, interned.
+// Packets of one identity mostly carry the same keys (one VNI per overlay), so the path interned
+// last under the identity is checked before hashing the whole path.
+std::uint32_t FlowTable::internDetail(const DecodedPacket &packet, bool swap,
+                                      std::uint32_t identityNumber)
+{
+    TunnelIdentity &identity = m_identities[identityNumber];
+    const int count = std::min<int>(packet.tunnelCount, kMaxTunnelDepth);
+    if (identity.detail != 0) {
+        const TunnelPath &last = m_paths[identity.detail - 1];
+        bool same = true;
+        for (int l = 0; l < count && same; ++l) {
+            const TunnelLevel &stored = last.levels[size_t(l)];
+            const TunnelLevel &level = packet.tunnels[size_t(l)];
+            same = stored.key == level.key && stored.hasKey == level.hasKey &&
+                   stored.payload == level.payload;
+        }
+        if (same)
+            return identity.detail;
+    }
+    TunnelPath detail;
+    detail.count = std::uint8_t(count);
+    for (int l = 0; l < count; ++l) {
+        const TunnelLevel &level = packet.tunnels[size_t(l)];
+        detail.levels[size_t(l)] = swap ? reversed(level) : level;
+    }
+    identity.detail = internPath(detail) + 1;
+    return identity.detail;
 }
 
 std::uint32_t FlowTable::find(const Key &key, std::size_t hash, std::size_t *position) const
@@ -493,9 +562,16 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
     key.hiPort = swap ? srcPort : dstPort;
     key.protocol = packet.protocol;
     key.hasPorts = packet.hasPorts ? 1 : 0;
-    key.tunnel = packet.tunnelCount > 0 ? internIdentity(packet, swap) + 1 : 0;
-    prepared.hash = hashKey(swap ? packet.dst : packet.src, swap ? packet.src : packet.dst,
-                            key.loPort, key.hiPort, key.protocol, key.hasPorts, key.tunnel);
+    // The key is hashed with its tunnel identity's hash, which the packet's outer addresses
+    // give without a lookup; the identity's entry is looked up in add(), once loaded.
+    if (packet.tunnelCount > 0) {
+        prepared.identity = identityWords(packet, swap);
+        prepared.identityHash = identityHash(packet, swap, prepared.identity);
+        __builtin_prefetch(&m_identityIndex[prepared.identityHash & (m_identityIndex.size() - 1)]);
+    }
+    prepared.hash =
+        hashKey(swap ? packet.dst : packet.src, swap ? packet.src : packet.dst, key.loPort,
+                key.hiPort, key.protocol, key.hasPorts, prepared.identityHash);
     prepared.swap = swap;
     __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
     return prepared;
@@ -525,9 +601,11 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
         sweepIdle();
     }
 
-    const Key &key = prepared.key;
     const std::size_t hash = prepared.hash;
     const bool swap = prepared.swap;
+    Key key = prepared.key;
+    if (packet.tunnelCount > 0)
+        key.tunnel = internIdentity(packet, prepared) + 1;
     std::size_t position = 0;
     std::uint32_t slot = find(key, hash, &position);
     if (slot != kNone && m_options.idleTimeoutUs > 0 &&
@@ -543,15 +621,8 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
 
     Flow &flow = m_flows[slot];
     const int direction = (swap == bool(flow.aIsHi)) ? 0 : 1;
-    if (key.tunnel != 0 && flow.tunnelDetail[direction] == 0) {
-        TunnelPath detail;
-        detail.count = std::min<std::uint8_t>(packet.tunnelCount, kMaxTunnelDepth);
-        for (int i = 0; i < detail.count; ++i) {
-            const TunnelLevel &level = packet.tunnels[size_t(i)];
-            detail.levels[size_t(i)] = swap ? reversed(level) : level;
-        }
-        flow.tunnelDetail[direction] = internPath(detail) + 1;
-    }
+    if (key.tunnel != 0 && flow.tunnelDetail[direction] == 0)
+        flow.tunnelDetail[direction] = internDetail(packet, swap, key.tunnel - 1);
     flow.packets[direction] += 1;
     flow.bytes[direction] += wireLength;
     flow.firstUs = std::min(flow.firstUs, timestampUs);
@@ -641,7 +712,8 @@ std::size_t FlowTable::memoryBytes() const
            m_table.capacity() * sizeof(TableEntry) + m_paths.capacity() * sizeof(TunnelPath) +
            m_pathIndex.size() * (sizeof(TunnelPath) + 2 * sizeof(void *) + sizeof(std::uint32_t)) +
            m_pathIndex.bucket_count() * sizeof(void *) +
-           m_identityIndex.capacity() * sizeof(std::uint32_t);
+           m_identities.capacity() * sizeof(TunnelIdentity) +
+           m_identityIndex.capacity() * sizeof(IdentityEntry);
 }
 
 std::size_t FlowTable::bucketMemoryBytes() const

@@ -113,15 +113,25 @@ public:
         std::uint16_t hiPort;
         std::uint8_t protocol;
         std::uint8_t hasPorts;
-        std::uint32_t tunnel; // 0: none; else index + 1 into the interned tunnel paths
-                              // (levels without key and payload: the tunnel's identity)
+        std::uint32_t tunnel; // 0: none; else the tunnel identity's number + 1 (the levels
+                              // without key and payload; see TunnelIdentity)
+    };
+
+    // A tunnel identity's outermost level as words (see IdentityEntry).
+    struct IdentityWords
+    {
+        std::uint64_t outer[4]; // outer source bytes 0-7, 8-15, outer destination bytes 0-7, 8-15
+        std::uint32_t meta;     // UDP port, type, the two families; the level count
     };
 
     struct Prepared
     {
-        Key key;
+        Key key; // key.tunnel is left 0: add() looks the tunnel identity up
         std::size_t hash = 0;
         bool swap = false; // the packet goes from key.hi to key.lo
+        // Tunnelled packets: their tunnel identity's outermost level and hash.
+        IdentityWords identity{};
+        std::uint64_t identityHash = 0;
     };
 
 private:
@@ -157,9 +167,26 @@ private:
         std::size_t operator()(const TunnelPath &path) const noexcept;
     };
 
+    // Tunnel identities (every level's type, UDP port and oriented outer addresses) are found
+    // through an open-addressing index that holds each one's outermost level inline, so a
+    // tunnelled packet is matched by one hash and one compare on a line prefetch() loaded,
+    // without building a TunnelPath; deeper levels are compared against the interned path.
+    struct IdentityEntry
+    {
+        IdentityWords words;
+        std::uint32_t hash;     // low 32 bits of the identity's hash
+        std::uint32_t identity; // index into m_identities + 1; 0: free
+    };
+    struct TunnelIdentity
+    {
+        std::uint32_t path;   // the identity as an interned path (index into m_paths)
+        std::uint32_t detail; // the full path (keys, payloads) interned last under it, + 1
+    };
+
     std::uint32_t internPath(const TunnelPath &path);
-    std::uint32_t internIdentity(const DecodedPacket &packet, bool swap);
-    static std::uint64_t identityHash(const TunnelPath &path);
+    std::uint32_t internIdentity(const DecodedPacket &packet, const Prepared &prepared);
+    std::uint32_t internDetail(const DecodedPacket &packet, bool swap, std::uint32_t identity);
+    void growIdentityIndex();
     struct TableEntry
     {
         std::uint32_t slot; // kNone: empty
@@ -192,8 +219,8 @@ private:
     std::uint64_t m_clock = 0;  // recency stamps handed out
     std::vector<TunnelPath> m_paths;
     std::unordered_map<TunnelPath, std::uint32_t, TunnelPathHash> m_pathIndex;
-    std::vector<std::uint32_t> m_identityIndex; // identity paths: index into m_paths + 1; 0 free
-    std::size_t m_identityCount = 0;
+    std::vector<TunnelIdentity> m_identities;
+    std::vector<IdentityEntry> m_identityIndex; // open addressing over m_identities
     std::vector<FlowRecord> m_ended;
     std::uint64_t m_endedIdle = 0;
     std::uint64_t m_evicted = 0;

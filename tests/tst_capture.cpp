@@ -16,6 +16,7 @@
 #include <QBuffer>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -1274,6 +1275,52 @@ private slots:
         QCOMPARE(csv.size(), 5); // header, 3 flows, final newline
     }
 
+    // Written to a device in chunks, the export is the same text as in one piece, for IPv4,
+    // IPv6 and tunnelled flows alike; a device that takes no writes is reported, not ignored.
+    void streamedExport()
+    {
+        QList<Record> records;
+        for (int i = 0; i < 3000; ++i) {
+            const auto port = std::uint16_t(20000 + i);
+            const std::int64_t us = 1714564803000000 + i * 997;
+            if (i % 3 == 0)
+                records.append(at(us, ethernet(kIpv4, ipv4("10.244.0.5", "10.244.1.9", 17,
+                                                           udp(port, 53, filler(8))))));
+            else if (i % 3 == 1)
+                records.append(at(us, ethernet(kIpv6, ipv6("fd00::5", "fd00:10:244::9", 6,
+                                                           tcp(port, 443, kSyn)))));
+            else
+                records.append(at(
+                    us, ethernet(kIpv4,
+                                 ipv4("192.168.1.11", "192.168.1.12", 17,
+                                      udp(port, 8472,
+                                          vxlan(7, ethernet(kIpv4,
+                                                            ipv4("10.244.0.5", "10.244.1.9", 17,
+                                                                 udp(port, 9995, filler(4))))))))));
+        }
+        const FlowReport report = analyze(pcapFile(linktype::Ethernet, records));
+        QCOMPARE(report.flows.size(), std::size_t(3000));
+        const EndpointAttributor attributor(attributionSnapshot());
+
+        QBuffer json;
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        QVERIFY(writeFlowReportJson(json, report, attributor));
+        QVERIFY(json.data().size() > 512 * 1024); // many of the writer's chunks
+        QCOMPARE(json.data(), flowReportToJson(report, attributor));
+        QBuffer csv;
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        QVERIFY(writeFlowsCsv(csv, report.flows, attributor));
+        QCOMPARE(csv.data(), flowsToCsv(report.flows, attributor));
+        QCOMPARE(csv.data().count('\n'), 3001);
+
+        QBuffer readOnly;
+        QVERIFY(readOnly.open(QIODevice::ReadOnly));
+        QTest::ignoreMessage(QtWarningMsg, "QIODevice::write (QBuffer): ReadOnly device");
+        QVERIFY(!writeFlowReportJson(readOnly, report, attributor));
+        QTest::ignoreMessage(QtWarningMsg, "QIODevice::write (QBuffer): ReadOnly device");
+        QVERIFY(!writeFlowsCsv(readOnly, report.flows, attributor));
+    }
+
     void timestamps()
     {
         QCOMPARE(formatTimestampUs(0), s("1970-01-01T00:00:00.000000Z"));
@@ -1398,6 +1445,33 @@ private slots:
         QCOMPARE(summary.value(u"packets").toInt(), 54);
         QVERIFY(summary.value(u"read_error").toString().contains(u"truncated dump file"));
         QCOMPARE(root.value(u"flows").toArray().size(), 13);
+    }
+
+    // Output that cannot be written (a full disk) is an error, not flows silently cut short,
+    // for a small report as for one written in many chunks.
+    void cliFlowsToFullDevice_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::newRow("json") << s("json");
+        QTest::newRow("csv") << s("csv");
+    }
+    void cliFlowsToFullDevice()
+    {
+        QFETCH(QString, format);
+        if (!haveFixtures())
+            QSKIP("../shared/fixtures is not present");
+        if (!QFileInfo::exists(s("/dev/full")))
+            QSKIP("this system has no /dev/full");
+        QProcess process;
+        process.setStandardOutputFile(s("/dev/full"));
+        process.start(
+            s(CARTOGRAPH_CLI_PATH),
+            {s("flows"), s("--pcap"), fixture("tcpdump/dns_udp.pcap"), s("--format"), format});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(u"cannot write the flows"), qPrintable(err));
     }
 
     // The Flannel fixtures with a snapshot of their topology: pod-to-pod flows with names,
