@@ -158,10 +158,10 @@ void KubeCall::send(bool refreshCredential)
     m_requestHead = request->head;
     releaseSocket(false);
     m_socket = m_client->takeConnection(*request, &m_socketReused);
-    startExchange(!m_socketReused);
+    startExchange();
 }
 
-void KubeCall::startExchange(bool freshConnection)
+void KubeCall::startExchange()
 {
     m_framing = Framing::Head;
     m_line.clear();
@@ -181,8 +181,6 @@ void KubeCall::startExchange(bool freshConnection)
         m_progress.start();
         m_timer.start(m_options.timeoutMs);
     }
-    if (!freshConnection && socket->bytesAvailable() > 0)
-        onSocketReadyRead();
 }
 
 void KubeCall::onSocketReadyRead()
@@ -413,27 +411,29 @@ void KubeCall::onSocketDisconnected()
         responseComplete();
         return;
     }
+    if (!m_socketError) {
+        m_socketError = int(QAbstractSocket::RemoteHostClosedError);
+        m_socketErrorString = m_socket->errorString().isEmpty()
+                                  ? tr("the server closed the connection")
+                                  : m_socket->errorString();
+    }
     // A kept-alive connection the server had closed before our request reached it: send the
     // request again on a new connection, as every HTTP client does for a GET.
-    if (m_socketReused && m_httpStatus == 0 && m_line.isEmpty()) {
+    if (m_socketReused && m_httpStatus == 0 && m_headSize == 0 && m_line.isEmpty()) {
         qCDebug(lcKube) << "kept-alive connection closed by the server; reconnecting";
         releaseSocket(false);
         auto credentials = m_client->credentials(false);
         if (credentials) {
             auto request = m_client->makeRequest(m_path, m_query, *credentials);
             if (request) {
+                m_socketError.reset();
+                m_socketErrorString.clear();
                 m_socket = m_client->takeConnection(*request, &m_socketReused);
                 m_socketReused = false; // no second retry
-                startExchange(true);
+                startExchange();
                 return;
             }
         }
-    }
-    if (!m_socketError) {
-        m_socketError = int(QAbstractSocket::RemoteHostClosedError);
-        m_socketErrorString = m_socket->errorString().isEmpty()
-                                  ? tr("the server closed the connection")
-                                  : m_socket->errorString();
     }
     endOfStream();
 }
@@ -443,7 +443,6 @@ void KubeCall::endOfStream()
 {
     m_timer.stop();
     releaseSocket(false);
-    // A rejected exec credential may just have expired early: handled in responseComplete().
     finishWith(classifyFailure());
 }
 
@@ -633,7 +632,9 @@ QSslSocket *KubeClient::takeConnection(const Request &request, bool *reused)
         const bool sameTls = !https || (socket->isEncrypted() && request.ssl &&
                                         socket->sslConfiguration().localCertificate() ==
                                             request.ssl->localCertificate());
-        if (socket->state() == QAbstractSocket::ConnectedState && sameTls) {
+        // Bytes that arrived on an idle connection answer nothing we asked: not reused.
+        if (socket->state() == QAbstractSocket::ConnectedState && sameTls &&
+            socket->bytesAvailable() == 0) {
             *reused = true;
             return socket;
         }

@@ -64,7 +64,7 @@ private:
     explicit KubeCall(class KubeClient *client, QString path, QUrlQuery query,
                       RequestOptions options);
     void send(bool refreshCredential);
-    void startExchange(bool freshConnection);
+    void startExchange();
     void onSocketReadyRead();
     void onSocketError();
     void onSocketDisconnected();
