@@ -50,15 +50,26 @@ QString formatTimestampUs(std::int64_t microseconds)
     return QString::fromLatin1(text);
 }
 
+namespace {
+
+// Calls fn with the name of each TCP flag set, in the order the exports list them.
+template <typename Fn> void forEachTcpFlagName(std::uint8_t flags, Fn fn)
+{
+    for (const auto &[bit, name] :
+         {std::pair<std::uint8_t, std::string_view>{0x02, "SYN"}, {0x01, "FIN"}, {0x04, "RST"}}) {
+        if (flags & bit)
+            fn(name);
+    }
+}
+
+} // namespace
+
 QStringList tcpFlagNames(std::uint8_t flags)
 {
     QStringList names;
-    if (flags & 0x02)
-        names.append(QStringLiteral("SYN"));
-    if (flags & 0x01)
-        names.append(QStringLiteral("FIN"));
-    if (flags & 0x04)
-        names.append(QStringLiteral("RST"));
+    forEachTcpFlagName(flags, [&](std::string_view name) {
+        names.append(QString::fromLatin1(name.data(), qsizetype(name.size())));
+    });
     return names;
 }
 
@@ -443,19 +454,14 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.raw(", ");
     json.key("tcp_flags");
     if (flow.protocol == 6) {
-        // The order of tcpFlagNames().
         json.raw("[");
         bool first = true;
-        for (const auto &[bit, name] : {std::pair<std::uint8_t, std::string_view>{0x02, "SYN"},
-                                        {0x01, "FIN"},
-                                        {0x04, "RST"}}) {
-            if (!(flow.tcpFlags & bit))
-                continue;
+        forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
             if (!first)
                 json.raw(", ");
             first = false;
             json.plain(name);
-        }
+        });
         json.raw("]");
     } else {
         json.raw("null");
@@ -659,16 +665,12 @@ void writeCsv(TextOut &out, const std::vector<FlowRecord> &flows,
         out.raw(',');
         if (flow.protocol == 6) {
             bool first = true;
-            for (const auto &[bit, name] : {std::pair<std::uint8_t, std::string_view>{0x02, "SYN"},
-                                            {0x01, "FIN"},
-                                            {0x04, "RST"}}) {
-                if (!(flow.tcpFlags & bit))
-                    continue;
+            forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
                 if (!first)
                     out.raw('|');
                 first = false;
                 out.raw(name);
-            }
+            });
         }
         out.raw('\n');
     }

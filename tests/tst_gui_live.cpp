@@ -16,6 +16,7 @@
 #include "TopologyView.h"
 #include "Translations.h"
 #include "support/DemoTraffic.h"
+#include "support/PaintRecorder.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -39,6 +40,7 @@
 using namespace cartograph;
 using namespace cartograph::app;
 using namespace Qt::StringLiterals;
+using cartograph::testing::PaintRecorder;
 using cartograph::testing::TestApiServer;
 using diagram::ModelKind;
 
@@ -85,20 +87,27 @@ void saveScreenshot(QWidget &widget, const QString &name)
     QVERIFY(widget.grab().save(dir + u'/' + name));
 }
 
-// The regions of a widget's paint events.
-class PaintRecorder : public QObject
+// A main window as the user has it, shown at a fixed size; errors are collected rather than
+// shown in dialogs, and settings are not written.
+struct ShownWindow
 {
-public:
-    explicit PaintRecorder(QWidget *target) { target->installEventFilter(this); }
-    QList<QRegion> regions;
-
-protected:
-    bool eventFilter(QObject *, QEvent *event) override
+    static MainWindow::Options options()
     {
-        if (event->type() == QEvent::Paint)
-            regions.append(static_cast<QPaintEvent *>(event)->region());
-        return false;
+        MainWindow::Options options;
+        options.persistWindowState = false;
+        return options;
     }
+    ShownWindow()
+        : window(options())
+    {
+        window.setErrorReporter([this](const QString &title, const QString &message) {
+            errors += title + u": "_s + message + u'\n';
+        });
+        window.resize(1400, 900);
+        window.show();
+    }
+    MainWindow window;
+    QString errors;
 };
 
 // What the screen shows of the window (not a fresh rendering, as QWidget::grab() would make):
@@ -383,15 +392,9 @@ void TestGuiLive::windowKeepsViewAcrossLiveUpdates()
     ConnectDialog dialog;
     dialog.load(explicitFile(m_kubeconfig));
     QVERIFY(dialog.connection().has_value());
-    MainWindow::Options options;
-    options.persistWindowState = false;
-    MainWindow window(options);
-    QString errors;
-    window.setErrorReporter([&](const QString &title, const QString &message) {
-        errors += title + u": "_s + message + u'\n';
-    });
-    window.resize(1400, 900);
-    window.show();
+    ShownWindow shown;
+    MainWindow &window = shown.window;
+    QString &errors = shown.errors;
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
     window.connectToCluster(*dialog.connection(), {});
@@ -500,15 +503,9 @@ void TestGuiLive::liveUpdateReattributesTheCapture()
     ConnectDialog dialog;
     dialog.load(explicitFile(m_kubeconfig));
     QVERIFY(dialog.connection().has_value());
-    MainWindow::Options options;
-    options.persistWindowState = false;
-    MainWindow window(options);
-    QString errors;
-    window.setErrorReporter([&](const QString &title, const QString &message) {
-        errors += title + u": "_s + message + u'\n';
-    });
-    window.resize(1400, 900);
-    window.show();
+    ShownWindow shown;
+    MainWindow &window = shown.window;
+    QString &errors = shown.errors;
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
     QSignalSpy captured(&window, &MainWindow::captureLoaded);

@@ -492,6 +492,10 @@ private slots:
         QTest::newRow("bad chunk size")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << false
             << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
+        QTest::newRow("chunk-size line of 5000 bytes")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;" +
+                          QByteArray(5000, 'x') + "\r\nabc\r\n0\r\n\r\n")
+            << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
         QTest::newRow("chunk without its CRLF")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcde\r\n")
             << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;

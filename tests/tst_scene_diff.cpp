@@ -9,6 +9,7 @@
 #include "SceneDiff.h"
 #include "SnapshotSource.h"
 #include "TopologyScene.h"
+#include "support/DemoSnapshot.h"
 
 #include <QHash>
 #include <QSet>
@@ -19,16 +20,6 @@ using namespace cartograph::diagram;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-ClusterSnapshot loadDemo()
-{
-    auto loaded = DemoSnapshotSource(DemoFlavour::CalicoIpIp).load();
-    if (!loaded) {
-        qWarning("demo did not load: %s", qPrintable(describe(loaded.error())));
-        return {};
-    }
-    return std::move(loaded).value();
-}
 
 QString rectText(const QRectF &r)
 {
@@ -330,7 +321,7 @@ private:
 
 void TestSceneDiff::initTestCase()
 {
-    m_demo = loadDemo();
+    m_demo = testing::loadDemoSnapshot();
     QVERIFY(!m_demo.pods.isEmpty());
 }
 

@@ -12,6 +12,8 @@
 #include "SnapshotSource.h"
 #include "TopologyScene.h"
 #include "TopologyView.h"
+#include "support/DemoSnapshot.h"
+#include "support/PaintRecorder.h"
 
 #include <QLineF>
 #include <QPaintEvent>
@@ -24,18 +26,9 @@ using namespace cartograph;
 using namespace cartograph::app;
 using namespace cartograph::diagram;
 using namespace Qt::StringLiterals;
+using cartograph::testing::PaintRecorder;
 
 namespace {
-
-ClusterSnapshot loadDemo()
-{
-    auto loaded = DemoSnapshotSource(DemoFlavour::CalicoIpIp).load();
-    if (!loaded) {
-        qWarning("demo did not load: %s", qPrintable(describe(loaded.error())));
-        return {};
-    }
-    return std::move(loaded).value();
-}
 
 std::shared_ptr<const TopologyScene> layout(const ClusterSnapshot &snapshot)
 {
@@ -71,22 +64,6 @@ ClusterSnapshot withPhase(ClusterSnapshot snapshot, const QString &podPrefix, co
     snapshot.pods[pod].ready = false;
     return snapshot;
 }
-
-// The regions of the viewport's paint events.
-class PaintRecorder : public QObject
-{
-public:
-    explicit PaintRecorder(QWidget *target) { target->installEventFilter(this); }
-    QList<QRegion> regions;
-
-protected:
-    bool eventFilter(QObject *, QEvent *event) override
-    {
-        if (event->type() == QEvent::Paint)
-            regions.append(static_cast<QPaintEvent *>(event)->region());
-        return false;
-    }
-};
 
 // What the window's backing store holds where the viewport is (what the screen shows), as
 // opposed to QWidget::grab(), which paints the viewport afresh.
@@ -196,7 +173,7 @@ private:
 
 void TestViewUpdate::initTestCase()
 {
-    m_demo = loadDemo();
+    m_demo = testing::loadDemoSnapshot();
     QVERIFY(!m_demo.pods.isEmpty());
 }
 

@@ -290,12 +290,13 @@ bool KubeCall::readHead()
     return false;
 }
 
-// Moves up to `length` body bytes from the socket to the body (2xx) or the error body.
-void KubeCall::takeBody(qint64 length)
+// Moves up to `length` body bytes from the socket to the body (2xx) or the error body; returns
+// how many it moved.
+qint64 KubeCall::takeBody(qint64 length)
 {
     length = std::min(length, m_socket->bytesAvailable());
     if (length <= 0)
-        return;
+        return 0;
     if (m_httpStatus >= 200 && m_httpStatus < 300) {
         // Straight into the body buffer, grown geometrically.
         const qsizetype size = m_buffer.size();
@@ -303,13 +304,14 @@ void KubeCall::takeBody(qint64 length)
             m_buffer.reserve(
                 std::max<qsizetype>(size + qsizetype(length), 2 * m_buffer.capacity()));
         m_buffer.resize(size + qsizetype(length));
-        const qint64 read = m_socket->read(m_buffer.data() + size, length);
-        m_buffer.resize(size + qsizetype(std::max<qint64>(read, 0)));
-    } else {
-        // A Status object is small; whatever exceeds 64 KiB is read and dropped.
-        const QByteArray bytes = m_socket->read(length);
-        m_errorBody += bytes.left(64 * 1024 - m_errorBody.size());
+        const qint64 read = std::max<qint64>(m_socket->read(m_buffer.data() + size, length), 0);
+        m_buffer.resize(size + qsizetype(read));
+        return read;
     }
+    // A Status object is small; whatever exceeds 64 KiB is read and dropped.
+    const QByteArray bytes = m_socket->read(length);
+    m_errorBody += bytes.left(64 * 1024 - m_errorBody.size());
+    return bytes.size();
 }
 
 // The body as framed. False when the response is malformed (finishWith ran).
@@ -317,11 +319,7 @@ bool KubeCall::readBody()
 {
     switch (m_framing) {
     case Framing::Length:
-        if (m_remaining > 0) {
-            const qint64 before = m_socket->bytesAvailable();
-            takeBody(m_remaining);
-            m_remaining -= before - m_socket->bytesAvailable();
-        }
+        m_remaining -= takeBody(m_remaining);
         if (m_remaining == 0)
             m_framing = Framing::Done;
         return true;
@@ -338,6 +336,10 @@ bool KubeCall::readBody()
             return true;
         }
         m_line += m_socket->readLine(4096);
+        if (m_line.size() > 4096)
+            break;
+        if (!m_line.endsWith('\n'))
+            return true; // the rest of the line is still buffered: the caller loops
         const QByteArray line = std::exchange(m_line, {}).trimmed();
         if (m_framing == Framing::ChunkEnd) { // the CRLF after a chunk's data
             if (!line.isEmpty())
@@ -360,14 +362,11 @@ bool KubeCall::readBody()
         m_framing = size == 0 ? Framing::Trailers : Framing::ChunkData;
         return true;
     }
-    case Framing::ChunkData: {
-        const qint64 before = m_socket->bytesAvailable();
-        takeBody(m_remaining);
-        m_remaining -= before - m_socket->bytesAvailable();
+    case Framing::ChunkData:
+        m_remaining -= takeBody(m_remaining);
         if (m_remaining == 0)
             m_framing = Framing::ChunkEnd;
         return true;
-    }
     case Framing::Head:
     case Framing::Done:
         return true;

@@ -70,7 +70,7 @@ private:
     void onSocketDisconnected();
     bool readHead();
     bool readBody();
-    void takeBody(qint64 length);
+    qint64 takeBody(qint64 length);
     void failMalformed(const QString &detail); // finishes with BadResponse
     void responseComplete();
     void endOfStream();
