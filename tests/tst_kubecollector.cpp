@@ -6,6 +6,7 @@
 #include "TestApiServer.h"
 
 #include <QFile>
+#include <QPointer>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -40,6 +41,61 @@ QByteArray podJson(const QString &name, const QString &label = u"probe"_s)
         .arg(name, label)
         .toUtf8();
 }
+
+// An HTTP forward proxy that speaks CONNECT only, as the corporate proxies in front of API
+// servers do (kubeconfig proxy-url): it records the targets asked for and then relays bytes.
+class ConnectProxy : public QObject
+{
+public:
+    ConnectProxy()
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        connect(&m_server, &QTcpServer::newConnection, this, &ConnectProxy::accept);
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QStringList targets;
+
+private:
+    void accept()
+    {
+        QTcpSocket *client = m_server.nextPendingConnection();
+        auto head = std::make_shared<QByteArray>();
+        auto upstream = std::make_shared<QPointer<QTcpSocket>>();
+        connect(client, &QIODevice::readyRead, client, [this, client, head, upstream] {
+            if (*upstream) {
+                (*upstream)->write(client->readAll());
+                return;
+            }
+            *head += client->readAll();
+            const qsizetype end = head->indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            const QList<QByteArray> request = head->left(head->indexOf("\r\n")).split(' ');
+            const qsizetype colon = request.value(1).lastIndexOf(':');
+            if (request.value(0) != "CONNECT" || colon < 0) {
+                client->write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
+                client->disconnectFromHost();
+                return;
+            }
+            targets << QString::fromLatin1(request[1]);
+            auto *server = new QTcpSocket(client);
+            *upstream = server;
+            const QByteArray early = head->mid(end + 4);
+            connect(server, &QTcpSocket::connected, client, [client, server, early] {
+                client->write("HTTP/1.1 200 Connection established\r\n\r\n");
+                if (!early.isEmpty())
+                    server->write(early);
+            });
+            connect(server, &QIODevice::readyRead, client,
+                    [client, server] { client->write(server->readAll()); });
+            connect(server, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+            connect(client, &QTcpSocket::disconnected, server, &QTcpSocket::disconnectFromHost);
+            server->connectToHost(QString::fromLatin1(request[1].left(colon)),
+                                  quint16(request[1].mid(colon + 1).toUInt()));
+        });
+    }
+    QTcpServer m_server;
+};
 
 QStringList podNames(const ClusterSnapshot &snapshot)
 {
@@ -698,6 +754,24 @@ private slots:
         }
         if (error.code == KubeErrorCode::TlsHostnameMismatch)
             QVERIFY(findings.constFirst().suggestion.contains(u"tls-server-name"));
+    }
+
+    // proxy-url: the whole cluster is listed through an HTTP proxy's CONNECT tunnel, TLS and
+    // the client certificate end to end with the API server.
+    void listsThroughHttpProxy()
+    {
+        ConnectProxy proxy;
+        ClusterConnection connection = m_connection;
+        connection.proxyUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(proxy.port()));
+        CollectorOptions options;
+        options.pageSize = 7;
+        auto fetched = ClusterCollector::fetchSnapshot(connection, noExec(), options);
+        QVERIFY2(fetched, fetched ? "" : qPrintable(describe(fetched.error())));
+        QCOMPARE(podNames(fetched->snapshot), podNames(m_demo));
+        QVERIFY(!proxy.targets.isEmpty());
+        const QString target = m_server->url().authority();
+        for (const QString &asked : std::as_const(proxy.targets))
+            QCOMPARE(asked, target);
     }
 
     // Unreachable servers: DNS failure, connection refused, no answer; a dead proxy.
