@@ -532,48 +532,60 @@ private slots:
     void malformedResponses_data()
     {
         QTest::addColumn<QByteArray>("response");
+        QTest::addColumn<int>("splitAt"); // written in two parts, 50 ms apart (0: at once)
         QTest::addColumn<bool>("ok");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("detail");
         const auto bad = int(KubeErrorCode::BadResponse);
-        QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n") << false
+        QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n") << 0 << false
                                   << QByteArray() << bad << u"not an HTTP/1.1 response"_s;
         QTest::newRow("status not a number")
-            << QByteArray("HTTP/1.1 OK fine\r\n\r\n") << false << QByteArray() << bad
+            << QByteArray("HTTP/1.1 OK fine\r\n\r\n") << 0 << false << QByteArray() << bad
             << u"not an HTTP/1.1 response: HTTP/1.1 OK fine"_s;
         QTest::newRow("headers too long")
             << QByteArray("HTTP/1.1 200 OK\r\nX-Padding: " + QByteArray(70000, 'a') + "\r\n\r\n")
-            << false << QByteArray() << bad << u"response headers longer than 65536 bytes"_s;
+            << 0 << false << QByteArray() << bad << u"response headers longer than 65536 bytes"_s;
         QTest::newRow("bad chunk size")
-            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << false
-            << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 0
+            << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
         QTest::newRow("chunk-size line of 5000 bytes")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;" +
                           QByteArray(5000, 'x') + "\r\nabc\r\n0\r\n\r\n")
-            << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
+            << 0 << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
         QTest::newRow("chunk without its CRLF")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcde\r\n")
-            << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
+            << 0 << false << QByteArray() << bad << u"malformed chunked transfer encoding"_s;
         QTest::newRow("body shorter than Content-Length")
-            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"kind\"") << false
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"kind\"") << 0 << false
             << QByteArray() << int(KubeErrorCode::NetworkOther) << QString();
         QTest::newRow("chunked, extension and trailer")
             << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;name=v\r\nabc"
                           "\r\n2\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n")
-            << true << QByteArray("abcde") << 0 << QString();
+            << 0 << true << QByteArray("abcde") << 0 << QString();
         QTest::newRow("HTTP/1.0, ends with the connection")
-            << QByteArray("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{}") << true
-            << QByteArray("{}") << 0 << QString();
+            << QByteArray("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{}") << 0
+            << true << QByteArray("{}") << 0 << QString();
+        QTest::newRow("headers split at a line boundary")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]") << 17 << true
+            << QByteArray("[]") << 0 << QString();
+        QTest::newRow("headers split inside a line")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]") << 25 << true
+            << QByteArray("[]") << 0 << QString();
+        QTest::newRow("chunked, split inside the size line")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0"
+                          "\r\n\r\n")
+            << 48 << true << QByteArray("abc") << 0 << QString();
         QTest::newRow("100 Continue first")
             << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
                           "\r\n[]")
-            << true << QByteArray("[]") << 0 << QString();
+            << 0 << true << QByteArray("[]") << 0 << QString();
     }
 
     void malformedResponses()
     {
         QFETCH(QByteArray, response);
+        QFETCH(int, splitAt);
         QFETCH(bool, ok);
         QFETCH(QByteArray, body);
         QFETCH(int, code);
@@ -583,12 +595,21 @@ private slots:
         connect(&server, &QTcpServer::newConnection, &server, [&] {
             QTcpSocket *socket = server.nextPendingConnection();
             auto request = std::make_shared<QByteArray>();
-            connect(socket, &QIODevice::readyRead, socket, [socket, request, response] {
+            connect(socket, &QIODevice::readyRead, socket, [socket, request, response, splitAt] {
                 *request += socket->readAll();
                 if (!request->contains("\r\n\r\n"))
                     return;
-                socket->write(response);
-                socket->disconnectFromHost();
+                if (splitAt == 0) {
+                    socket->write(response);
+                    socket->disconnectFromHost();
+                    return;
+                }
+                socket->write(response.left(splitAt));
+                socket->flush();
+                QTimer::singleShot(50, socket, [socket, response, splitAt] {
+                    socket->write(response.mid(splitAt));
+                    socket->disconnectFromHost();
+                });
             });
         });
         ClusterConnection connection = m_connection;

@@ -212,13 +212,13 @@ bool KubeCall::readHead()
     while (m_socket->canReadLine() || m_socket->bytesAvailable() > 0) {
         if (!m_socket->canReadLine()) {
             if (m_headSize + m_line.size() + m_socket->bytesAvailable() > kMaxHead)
-                break;
+                return failHeadTooLong(kMaxHead);
             m_line += m_socket->readAll(); // a partial line; the rest follows
             return false;
         }
         m_line += m_socket->readLine(kMaxHead);
         if (m_headSize + m_line.size() > kMaxHead)
-            break;
+            return failHeadTooLong(kMaxHead);
         if (!m_line.endsWith('\n'))
             continue;
         m_headSize += m_line.size();
@@ -286,7 +286,12 @@ bool KubeCall::readHead()
         }
         return true;
     }
-    failMalformed(tr("response headers longer than %1 bytes").arg(kMaxHead));
+    return false; // every whole line is read: the rest of the head has not arrived yet
+}
+
+bool KubeCall::failHeadTooLong(qsizetype limit)
+{
+    failMalformed(tr("response headers longer than %1 bytes").arg(limit));
     return false;
 }
 

@@ -69,6 +69,7 @@ private:
     void onSocketError();
     void onSocketDisconnected();
     bool readHead();
+    bool failHeadTooLong(qsizetype limit); // finishes with BadResponse; false
     bool readBody();
     qint64 takeBody(qint64 length);
     void failMalformed(const QString &detail); // finishes with BadResponse
