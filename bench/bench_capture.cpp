@@ -15,6 +15,7 @@
 //   bench_capture [--dir DIR] [--packets N] [--runs N] [--tshark-packets N] [--only TEXT]
 //                 [--snaplen N] [--remove-files]
 
+#include "ChildProcess.h"
 #include "FlowAnalysis.h"
 #include "FlowTable.h"
 #include "PacketDecoder.h"
@@ -210,58 +211,16 @@ bool writePrefix(const std::string &from, const std::string &to, std::uint64_t c
 
 // ---- the parent ----
 
-struct ChildResult
-{
-    bool ok = false;
-    double seconds = 0;
-    double cpu = 0; // the child's user + system CPU seconds
-    long maxRssKb = 0;
-    std::string output;
-};
+using bench::ChildResult;
 
-// Runs argv in a child; stdout is captured unless discardOutput (then /dev/null). Wall time
-// from fork to exit, peak RSS from wait4's rusage.
+// Every child's stderr is dropped (tshark's "running as root" chatter); stdout is read unless
+// discarded.
 ChildResult runChild(const std::vector<std::string> &argv, bool discardOutput = false)
 {
-    ChildResult result;
-    int pipeFd[2];
-    if (pipe(pipeFd) != 0)
-        return result;
-    const double start = now();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        if (discardOutput) {
-            const int null = open("/dev/null", O_WRONLY);
-            dup2(null, STDOUT_FILENO);
-        } else {
-            dup2(pipeFd[1], STDOUT_FILENO);
-        }
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, STDERR_FILENO); // tshark's "running as root" chatter
-        close(pipeFd[0]);
-        close(pipeFd[1]);
-        std::vector<char *> args;
-        for (const auto &a : argv)
-            args.push_back(const_cast<char *>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
-    }
-    close(pipeFd[1]);
-    char buffer[4096];
-    ssize_t n;
-    while ((n = read(pipeFd[0], buffer, sizeof buffer)) > 0)
-        result.output.append(buffer, size_t(n));
-    close(pipeFd[0]);
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    result.seconds = now() - start;
-    result.maxRssKb = usage.ru_maxrss;
-    result.cpu = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                 double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    return result;
+    bench::ChildOptions options;
+    options.discardStdout = discardOutput;
+    options.discardStderr = true;
+    return bench::runChild(argv, options);
 }
 
 double field(const std::string &output, const char *key)
@@ -470,7 +429,7 @@ int main(int argc, char *argv[])
                 figures.analyze.add(n / field(analyze.output, "seconds"));
                 figures.analyzeCpu.add(n / field(analyze.output, "cpu"));
                 figures.cli.add(n / flows.seconds);
-                figures.cliCpu.add(n / flows.cpu);
+                figures.cliCpu.add(n / flows.cpuSeconds);
                 figures.cliPeakKb = std::max(figures.cliPeakKb, flows.maxRssKb);
                 figures.flows = std::uint64_t(field(analyze.output, "flows"));
                 const double peakBytes =
@@ -503,7 +462,7 @@ int main(int argc, char *argv[])
             }
             const double prefixPackets = field(prefixRun.output, "packets");
             figures.tsharkPps = prefixPackets / sharkRun.seconds;
-            figures.tsharkCpuPps = prefixPackets / sharkRun.cpu;
+            figures.tsharkCpuPps = prefixPackets / sharkRun.cpuSeconds;
             figures.prefixAnalyzePps = prefixPackets / field(prefixRun.output, "seconds");
             figures.prefixAnalyzeCpuPps = prefixPackets / field(prefixRun.output, "cpu");
 

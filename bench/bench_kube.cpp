@@ -18,6 +18,7 @@
 //
 //   bench_kube [--pods N] [--page-size N] [--second-page-size N] [--namespaces N] [--runs N]
 
+#include "ChildProcess.h"
 #include "ClusterCollector.h"
 #include "Kubeconfig.h"
 #include "SnapshotIo.h"
@@ -45,61 +46,24 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct ChildResult
-{
-    bool ok = false;
-    double seconds = 0;
-    long maxRssKb = 0;
-};
+using bench::ChildResult;
 
-pid_t spawn(const QStringList &arguments, int stdoutFd, int closeFd)
+std::vector<std::string> toArgv(const QStringList &arguments)
 {
     std::vector<std::string> argv;
     for (const QString &a : arguments)
         argv.push_back(a.toStdString());
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(stdoutFd, STDOUT_FILENO);
-        close(stdoutFd);
-        close(closeFd);
-        std::vector<char *> args;
-        for (auto &a : argv)
-            args.push_back(a.data());
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        std::perror(args[0]);
-        _exit(127);
-    }
-    return pid;
+    return argv;
 }
 
-// Runs argv in a child, handing its stdout to `onOutput` as it arrives; wall time from fork to
-// exit, peak RSS from wait4's rusage.
+// Runs argv in a child, handing its stdout to `onOutput` as it arrives (kept in the result
+// without one).
 ChildResult runChild(const QStringList &arguments,
                      const std::function<void(const char *, size_t)> &onOutput = {})
 {
-    ChildResult result;
-    int pipeFd[2];
-    if (pipe(pipeFd) != 0)
-        return result;
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = spawn(arguments, pipeFd[1], pipeFd[0]);
-    close(pipeFd[1]);
-    std::vector<char> buffer(1 << 16);
-    ssize_t n;
-    while ((n = read(pipeFd[0], buffer.data(), buffer.size())) > 0) {
-        if (onOutput)
-            onOutput(buffer.data(), size_t(n));
-    }
-    close(pipeFd[0]);
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.maxRssKb = usage.ru_maxrss;
-    result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    return result;
+    bench::ChildOptions options;
+    options.onOutput = onOutput;
+    return bench::runChild(toArgv(arguments), options);
 }
 
 int loadMode(const char *path)
@@ -164,8 +128,9 @@ ServerProcess startServer(const QStringList &arguments)
     int pipeFd[2];
     if (pipe(pipeFd) != 0)
         return server;
-    server.pid = spawn(QStringList{QStringLiteral(CARTOGRAPH_TEST_APISERVER_PATH)} + arguments,
-                       pipeFd[1], pipeFd[0]);
+    server.pid = bench::spawnChild(
+        toArgv(QStringList{QStringLiteral(CARTOGRAPH_TEST_APISERVER_PATH)} + arguments), pipeFd[1],
+        pipeFd[0]);
     close(pipeFd[1]);
     QByteArray line;
     char c = 0;

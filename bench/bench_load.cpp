@@ -5,6 +5,7 @@
 //
 //   bench_load [--nodes N] [--pods N] [--services N] [--file PATH] [--keep] [--runs N]
 
+#include "ChildProcess.h"
 #include "IpIndex.h"
 #include "SnapshotIo.h"
 #include "SyntheticCluster.h"
@@ -26,50 +27,8 @@ using namespace cartograph;
 
 namespace {
 
-struct ChildResult
-{
-    bool ok = false;
-    double seconds = 0;
-    long maxRssKb = 0;
-    std::string output;
-};
-
-// Runs argv in a child; wall time from fork to exit, peak RSS from wait4's rusage.
-ChildResult runChild(const std::vector<std::string> &argv)
-{
-    ChildResult result;
-    int pipeFd[2];
-    if (pipe(pipeFd) != 0)
-        return result;
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipeFd[1], STDOUT_FILENO);
-        close(pipeFd[0]);
-        close(pipeFd[1]);
-        std::vector<char *> args;
-        for (const auto &a : argv)
-            args.push_back(const_cast<char *>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        std::perror(args[0]);
-        _exit(127);
-    }
-    close(pipeFd[1]);
-    char buffer[4096];
-    ssize_t n;
-    while ((n = read(pipeFd[0], buffer, sizeof buffer)) > 0)
-        result.output.append(buffer, size_t(n));
-    close(pipeFd[0]);
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    result.maxRssKb = usage.ru_maxrss;
-    result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    return result;
-}
+using bench::ChildResult;
+using bench::runChild;
 
 int loadMode(const char *path)
 {
