@@ -1,5 +1,6 @@
 #include "CaptureCommand.h"
 
+#include "CaptureInputs.h"
 #include "CaptureSession.h"
 #include "CliCommands.h"
 #include "FlowAttribution.h"
@@ -192,30 +193,12 @@ int runCapture(const QStringList &args, QTextStream &out, QTextStream &err)
         options.backend = capture::CaptureBackend::Helper;
         options.helperPath = parser.value(kHelper);
     }
-    for (const QString &text : parser.values(kVxlanPort)) {
-        bool ok = false;
-        const uint port = text.toUInt(&ok);
-        if (!ok || port == 0 || port > 65535) {
-            err << "cartograph-cli: "
-                << tr("--vxlan-port must be a UDP port (1-65535), not \"%1\"").arg(text) << '\n';
-            return UsageError;
-        }
-        options.analysis.decode.vxlanPorts.add(std::uint16_t(port));
-    }
+    if (auto exit = addVxlanPorts(parser.values(kVxlanPort), options.analysis.decode, err))
+        return *exit;
     capture::EndpointAttributor attributor;
-    if (const QStringList snapshots = parser.values(kSnapshot); !snapshots.isEmpty()) {
-        auto loaded = loadSnapshotFiles(snapshots);
-        if (!loaded) {
-            err << "cartograph-cli: " << describe(loaded.error()) << '\n';
-            const ErrorCode code = loaded.error().code;
-            return code == ErrorCode::FileNotFound || code == ErrorCode::NotAFile ||
-                           code == ErrorCode::Unreadable
-                       ? Failure
-                       : UsageError;
-        }
-        capture::addSnapshotTunnelPorts(*loaded, options.analysis.decode);
-        attributor = capture::EndpointAttributor(std::move(loaded).value());
-    }
+    if (auto exit =
+            loadAttribution(parser.values(kSnapshot), options.analysis.decode, attributor, err))
+        return *exit;
 
     // Signals are caught before the capture starts, so Ctrl+C at any moment ends it cleanly.
     if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {

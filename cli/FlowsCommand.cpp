@@ -1,5 +1,6 @@
 #include "FlowsCommand.h"
 
+#include "CaptureInputs.h"
 #include "CliCommands.h"
 #include "FlowAnalysis.h"
 #include "FlowAttribution.h"
@@ -58,20 +59,6 @@ QString description()
         "undecodable, non_ip, evicted, expired, link_types, read_error.");
 }
 
-// A missing or unreadable snapshot is the environment's fault (exit 1, as for the other
-// commands); anything wrong with what it says is the input's (exit 2).
-int snapshotExitCode(const Error &error)
-{
-    switch (error.code) {
-    case ErrorCode::FileNotFound:
-    case ErrorCode::NotAFile:
-    case ErrorCode::Unreadable:
-        return Failure;
-    default:
-        return UsageError;
-    }
-}
-
 } // namespace
 
 int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -128,16 +115,8 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
     }
 
     capture::AnalysisOptions options;
-    for (const QString &text : parser.values(kVxlanPort)) {
-        bool ok = false;
-        const uint port = text.toUInt(&ok);
-        if (!ok || port == 0 || port > 65535) {
-            err << "cartograph-cli: "
-                << tr("--vxlan-port must be a UDP port (1-65535), not \"%1\"").arg(text) << '\n';
-            return UsageError;
-        }
-        options.decode.vxlanPorts.add(std::uint16_t(port));
-    }
+    if (auto exit = addVxlanPorts(parser.values(kVxlanPort), options.decode, err))
+        return *exit;
     bool ok = false;
     const double idleSeconds = parser.value(kIdleTimeout).toDouble(&ok);
     if (!ok || idleSeconds < 0 || idleSeconds > 1e9) {
@@ -160,16 +139,8 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
     options.table.secondBuckets = buckets;
 
     capture::EndpointAttributor attributor;
-    const QStringList snapshots = parser.values(kSnapshot);
-    if (!snapshots.isEmpty()) {
-        auto loaded = loadSnapshotFiles(snapshots);
-        if (!loaded) {
-            err << "cartograph-cli: " << describe(loaded.error()) << '\n';
-            return snapshotExitCode(loaded.error());
-        }
-        capture::addSnapshotTunnelPorts(*loaded, options.decode);
-        attributor = capture::EndpointAttributor(std::move(loaded).value());
-    }
+    if (auto exit = loadAttribution(parser.values(kSnapshot), options.decode, attributor, err))
+        return *exit;
 
     auto source = capture::PcapSource::openFile(pcaps.constFirst());
     if (!source) {
