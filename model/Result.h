@@ -41,13 +41,15 @@ struct Error
 // The one place where an Error becomes a sentence. Called at boundaries only.
 QString describe(const Error &error);
 
-template <typename T> class [[nodiscard]] Result
+// A value or an error. E is Error everywhere but in layers whose failures need more than a
+// file position to explain (the Kubernetes client: KubeResult).
+template <typename T, typename E = Error> class [[nodiscard]] Result
 {
 public:
     Result(T value)
         : m_value(std::move(value))
     {}
-    Result(Error error)
+    Result(E error)
         : m_value(std::move(error))
     {}
 
@@ -62,10 +64,10 @@ public:
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
 
-    const Error &error() const { return std::get<Error>(m_value); }
+    const E &error() const { return std::get<E>(m_value); }
 
 private:
-    std::variant<T, Error> m_value;
+    std::variant<T, E> m_value;
 };
 
 struct Success

@@ -74,30 +74,8 @@ struct KubeError
 // One sentence (or two) for people: CLI stderr, the GUI's event log. Never holds credentials.
 QString describe(const KubeError &error);
 
-// A value or a KubeError; the same shape as cartograph::Result.
-template <typename T> class [[nodiscard]] KubeResult
-{
-public:
-    KubeResult(T value)
-        : m_value(std::move(value))
-    {}
-    KubeResult(KubeError error)
-        : m_value(std::move(error))
-    {}
-    bool ok() const { return std::holds_alternative<T>(m_value); }
-    explicit operator bool() const { return ok(); }
-    T &value() & { return std::get<T>(m_value); }
-    const T &value() const & { return std::get<T>(m_value); }
-    T &&value() && { return std::get<T>(std::move(m_value)); }
-    T &operator*() & { return value(); }
-    const T &operator*() const & { return value(); }
-    T *operator->() { return &value(); }
-    const T *operator->() const { return &value(); }
-    const KubeError &error() const { return std::get<KubeError>(m_value); }
-
-private:
-    std::variant<T, KubeError> m_value;
-};
+// A value or a KubeError.
+template <typename T> using KubeResult = Result<T, KubeError>;
 
 using KubeStatus = KubeResult<Success>;
 
