@@ -1,6 +1,7 @@
 #include "CaptureInputs.h"
 
 #include "CliCommands.h"
+#include "Scenario.h"
 #include "SnapshotIo.h"
 
 #include <QCoreApplication>
@@ -35,14 +36,7 @@ std::optional<int> loadAttribution(const QStringList &snapshots, capture::Decode
     auto loaded = loadSnapshotFiles(snapshots);
     if (!loaded) {
         err << "cartograph-cli: " << describe(loaded.error()) << '\n';
-        switch (loaded.error().code) {
-        case ErrorCode::FileNotFound:
-        case ErrorCode::NotAFile:
-        case ErrorCode::Unreadable:
-            return Failure;
-        default:
-            return UsageError;
-        }
+        return exitCodeFor(loaded.error());
     }
     capture::addSnapshotTunnelPorts(*loaded, decode);
     attributor = capture::EndpointAttributor(std::move(loaded).value());
