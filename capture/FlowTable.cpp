@@ -15,6 +15,9 @@ static_assert(std::has_unique_object_representations_v<FlowTable::Key>,
 
 namespace {
 
+constexpr std::size_t kRecentEntries = 16384; // 128 KiB: well inside L2
+constexpr std::size_t kRecentMask = kRecentEntries - 1;
+
 // Hashing and comparing run once or twice per packet: the key is read as machine words and
 // mixed with 64x64→128-bit multiplies (wyhash's "mum"), which is a fraction of the cost of
 // qHashBits' SipHash/AES path while still spreading every input bit over the low bits the
@@ -223,6 +226,7 @@ FlowTable::FlowTable(FlowTableOptions options)
     // An idle timeout ends the least recently active flows all along: keep them in order.
     m_recencyList = m_options.idleTimeoutUs > 0;
     m_identityIndex.assign(64, IdentityEntry{});
+    m_recent.assign(kRecentEntries, TableEntry{kNone, 0});
 }
 
 std::uint32_t FlowTable::internPath(const TunnelPath &path)
@@ -520,6 +524,8 @@ void FlowTable::end(std::uint32_t slot, FlowRecord::End reason)
     if (m_options.secondBuckets)
         m_buckets[slot] = {};
 
+    if (TableEntry &recent = m_recent[m_flows[slot].hash & kRecentMask]; recent.slot == slot)
+        recent.slot = kNone;
     eraseFromTable(positionOf(slot));
     if (m_recencyList)
         unlink(slot);
@@ -573,12 +579,23 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
         hashKey(swap ? packet.dst : packet.src, swap ? packet.src : packet.dst, key.loPort,
                 key.hiPort, key.protocol, key.hasPorts, prepared.identityHash);
     prepared.swap = swap;
-    __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
+    const TableEntry recent = m_recent[prepared.hash & kRecentMask];
+    if (recent.slot != kNone && recent.hash == std::uint32_t(prepared.hash)) {
+        // Most likely this packet's flow (add() checks the key): load it, both its lines.
+        const auto *flow = reinterpret_cast<const char *>(&m_flows[recent.slot]);
+        __builtin_prefetch(flow);
+        __builtin_prefetch(flow + sizeof(Flow) - 1);
+        prepared.recent = true;
+    } else {
+        __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
+    }
     return prepared;
 }
 
 void FlowTable::prefetchFlow(const Prepared &prepared) const
 {
+    if (prepared.recent)
+        return; // already loading
     const TableEntry entry = m_table[prepared.hash & (m_table.size() - 1)];
     if (entry.slot != kNone && entry.slot < m_flows.size())
         __builtin_prefetch(&m_flows[entry.slot]);
@@ -606,8 +623,15 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
     Key key = prepared.key;
     if (packet.tunnelCount > 0)
         key.tunnel = internIdentity(packet, prepared) + 1;
-    std::size_t position = 0;
-    std::uint32_t slot = find(key, hash, &position);
+    TableEntry &recent = m_recent[hash & kRecentMask];
+    std::uint32_t slot = kNone;
+    if (recent.slot != kNone && recent.hash == std::uint32_t(hash) &&
+        sameKey(m_flows[recent.slot].key, key)) {
+        slot = recent.slot;
+    } else {
+        std::size_t position = 0;
+        slot = find(key, hash, &position);
+    }
     if (slot != kNone && m_options.idleTimeoutUs > 0 &&
         timestampUs - m_flows[slot].lastUs > m_options.idleTimeoutUs) {
         end(slot, FlowRecord::End::IdleTimeout);
@@ -618,6 +642,7 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
         slot = create(key, hash, swap, timestampUs);
     else
         touch(slot);
+    recent = TableEntry{slot, std::uint32_t(hash)};
 
     Flow &flow = m_flows[slot];
     const int direction = (swap == bool(flow.aIsHi)) ? 0 : 1;
@@ -709,7 +734,8 @@ std::vector<FlowRecord> FlowTable::activeFlows() const
 std::size_t FlowTable::memoryBytes() const
 {
     return m_flows.capacity() * sizeof(Flow) + m_free.capacity() * sizeof(std::uint32_t) +
-           m_table.capacity() * sizeof(TableEntry) + m_paths.capacity() * sizeof(TunnelPath) +
+           (m_table.capacity() + m_recent.capacity()) * sizeof(TableEntry) +
+           m_paths.capacity() * sizeof(TunnelPath) +
            m_pathIndex.size() * (sizeof(TunnelPath) + 2 * sizeof(void *) + sizeof(std::uint32_t)) +
            m_pathIndex.bucket_count() * sizeof(void *) +
            m_identities.capacity() * sizeof(TunnelIdentity) +

@@ -128,7 +128,8 @@ public:
     {
         Key key; // key.tunnel is left 0: add() looks the tunnel identity up
         std::size_t hash = 0;
-        bool swap = false; // the packet goes from key.hi to key.lo
+        bool swap = false;   // the packet goes from key.hi to key.lo
+        bool recent = false; // the recent-flow cache named a flow: prepare() started loading it
         // Tunnelled packets: their tunnel identity's outermost level and hash.
         IdentityWords identity{};
         std::uint64_t identityHash = 0;
@@ -211,6 +212,11 @@ private:
     std::vector<Flow> m_flows; // slots; dead ones are on m_free
     std::vector<std::uint32_t> m_free;
     std::vector<TableEntry> m_table; // open addressing (linear probing) over slot indices
+    // The flows packets met lately, direct-mapped by hash: a hot set of conversations among a
+    // million is found here, in a few dozen kilobytes, instead of at a random place in a table
+    // of megabytes (a cache and translation miss per packet). Checked against the flow's key,
+    // and cleared when its flow ends, so a stale entry is only a miss.
+    std::vector<TableEntry> m_recent;
     std::size_t m_size = 0;
     std::vector<std::vector<SecondBucket>> m_buckets; // by slot
     std::uint32_t m_newest = kNone;

@@ -25,6 +25,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <unistd.h>
@@ -876,6 +877,46 @@ private slots:
         QCOMPARE(total, 200u);
         QVERIFY(report.summary.evicted > 0);
         QCOMPARE(report.summary.flows, report.flows.size());
+    }
+
+    // Flows are found first through the table's small recent-flow cache. Conversations that come
+    // back after they were evicted or timed out, more of them than the cache holds, must still
+    // be counted whole: per conversation, the packets over all its reported flows are exactly
+    // those sent (a cache entry left pointing at an ended flow would lose them).
+    void recentFlowCacheLosesNothing()
+    {
+        FlowTableOptions options;
+        options.maxFlows = 3000;
+        options.idleTimeoutUs = 2 * 1000000;
+        options.secondBuckets = false;
+        FlowTable table(options);
+        DecodedPacket packet = decodeFrame(LinkType::Raw, v4Udp());
+        std::map<IpAddress, std::uint64_t> sent; // by conversation (its source address)
+        std::uint64_t state = 12345;
+        std::int64_t now = 0;
+        for (int i = 0; i < 300000; ++i) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            // A hot set of 64 and a long tail of 40,000 conversations, with time moving on.
+            const auto conversation =
+                std::uint32_t((state >> 33) % 8 == 0 ? (state >> 40) % 40000 : (state >> 40) % 64);
+            now += std::int64_t((state >> 20) % 200);
+            packet.src = IpAddress::fromV4(0x0a000000u + conversation);
+            table.add(packet, now, 100);
+            ++sent[packet.src];
+        }
+        QVERIFY(table.evicted() > 0);
+        QVERIFY(table.endedIdle() > 0);
+        std::map<IpAddress, std::uint64_t> counted;
+        const auto count = [&](const std::vector<FlowRecord> &flows) {
+            for (const FlowRecord &flow : flows) {
+                QCOMPARE(flow.packetsBa, 0u);
+                counted[flow.a] += flow.packetsAb;
+            }
+        };
+        count(table.takeEnded());
+        count(table.activeFlows());
+        QCOMPARE(counted.size(), sent.size());
+        QVERIFY(counted == sent);
     }
 
     // The table's own memory per flow stays under the 300 bytes (buckets apart).
