@@ -41,13 +41,12 @@ void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &opti
 
 namespace {
 
-// std::sort(flows, flowRecordLess) with the same result (flows that compare equal, which would
-// take two flows alike in everything but counts, keep their input order when the input is sorted
-// already; the order stays a function of the input): the same sort runs on (first timestamp,
+// std::sort(flows, flowRecordLess), in fewer moves: the same sort runs on (first timestamp,
 // position) pairs with a comparison that agrees with flowRecordLess, and the records then move
-// once, into their places. Sorting the records
-// themselves moves each of them (over a hundred bytes) many times, and at a million flows every
-// comparison reads two records from memory.
+// once, into their places. Sorting the records themselves moves each of them (over a hundred
+// bytes) many times, and at a million flows every comparison reads two records from memory.
+// Flows that compare equal (alike in everything but their counts) end in an order that depends
+// only on the input, so the same file always gives the same report.
 void sortFlows(std::vector<FlowRecord> &flows)
 {
     // Flows are created in the order of their first packets, so a capture whose timestamps rise
