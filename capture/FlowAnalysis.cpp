@@ -41,59 +41,125 @@ void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &opti
 
 namespace {
 
-// std::sort(flows, flowRecordLess), in fewer moves: the same sort runs on (first timestamp,
-// position) pairs with a comparison that agrees with flowRecordLess, and the records then move
-// once, into their places. Sorting the records themselves moves each of them (over a hundred
-// bytes) many times, and at a million flows every comparison reads two records from memory.
-// Flows that compare equal (alike in everything but their counts) end in an order that depends
-// only on the input, so the same file always gives the same report.
-void sortFlows(std::vector<FlowRecord> &flows)
+// Report order over a replay's items (see FlowResults) without a record per flow: the first
+// timestamp settles nearly every comparison; the rare ties fill two scratch records and compare
+// them whole.
+class ItemOrder
 {
-    // Flows are created in the order of their first packets, so a capture whose timestamps rise
-    // (nearly every one, without evictions) yields them sorted already: one pass tells.
-    if (std::is_sorted(flows.begin(), flows.end(), flowRecordLess))
-        return;
-    struct Entry
+public:
+    ItemOrder(const FlowTable &table, const std::vector<FlowRecord> &ended)
+        : m_table(table)
+        , m_ended(ended)
+    {}
+
+    std::int64_t firstUs(std::uint64_t item) const
     {
-        std::int64_t firstUs;
-        std::size_t index;
-    };
-    std::vector<Entry> order(flows.size());
-    for (std::size_t i = 0; i < flows.size(); ++i)
-        order[i] = Entry{flows[i].firstUs, i};
-    std::sort(order.begin(), order.end(), [&](const Entry &left, const Entry &right) {
-        if (left.firstUs != right.firstUs)
-            return left.firstUs < right.firstUs;
-        return flowRecordLess(flows[left.index], flows[right.index]);
-    });
-    // Position k takes the record at order[k].index: follow each cycle of the permutation.
-    for (std::size_t start = 0; start < order.size(); ++start) {
-        if (order[start].index == start)
-            continue;
-        FlowRecord held = std::move(flows[start]);
-        std::size_t at = start;
-        for (;;) {
-            const std::size_t from = order[at].index;
-            order[at].index = at;
-            if (from == start) {
-                flows[at] = std::move(held);
-                break;
-            }
-            flows[at] = std::move(flows[from]);
-            at = from;
+        return item < m_ended.size() ? m_ended[item].firstUs
+                                     : m_table.firstUsAt(std::uint32_t(item - m_ended.size()));
+    }
+    const FlowRecord &record(std::uint64_t item, FlowRecord &scratch) const
+    {
+        if (item < m_ended.size())
+            return m_ended[item];
+        m_table.recordAt(std::uint32_t(item - m_ended.size()), scratch);
+        return scratch;
+    }
+    bool less(std::uint64_t left, std::uint64_t right)
+    {
+        const std::int64_t l = firstUs(left);
+        const std::int64_t r = firstUs(right);
+        if (l != r)
+            return l < r;
+        return flowRecordLess(record(left, m_left), record(right, m_right));
+    }
+
+    // Calls fn(item) for every item in its own order: ended flows, then active slots.
+    template <typename Fn> void forEachItem(Fn fn) const
+    {
+        const std::uint64_t ended = m_ended.size();
+        for (std::uint64_t item = 0; item < ended; ++item)
+            fn(item);
+        for (std::uint32_t slot = 0; slot < m_table.slotCount(); ++slot) {
+            if (m_table.activeAt(slot))
+                fn(ended + slot);
         }
     }
-}
+
+private:
+    const FlowTable &m_table;
+    const std::vector<FlowRecord> &m_ended;
+    FlowRecord m_left;
+    FlowRecord m_right;
+};
 
 } // namespace
 
-Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &options,
+// Flows are created in the order of their first packets, so a capture whose timestamps rise
+// (nearly every one, without evictions) yields them in report order already: one pass tells, and
+// no order is kept. Otherwise the items are sorted; flows that compare equal (alike in everything
+// but their counts) end in an order that depends only on the input, so the same file always gives
+// the same report.
+void FlowResults::sort()
+{
+    ItemOrder order(m_table, m_ended);
+    bool sorted = true;
+    bool first = true;
+    std::uint64_t previous = 0;
+    order.forEachItem([&](std::uint64_t item) {
+        if (sorted && !first && order.less(item, previous))
+            sorted = false;
+        first = false;
+        previous = item;
+    });
+    m_order.clear();
+    if (sorted)
+        return;
+    m_order.reserve(size());
+    order.forEachItem([&](std::uint64_t item) { m_order.push_back(item); });
+    std::sort(m_order.begin(), m_order.end(),
+              [&](std::uint64_t left, std::uint64_t right) { return order.less(left, right); });
+}
+
+void FlowResults::forEach(const std::function<void(const FlowRecord &)> &visit) const
+{
+    const ItemOrder order(m_table, m_ended);
+    FlowRecord scratch;
+    const auto visitItem = [&](std::uint64_t item) { visit(order.record(item, scratch)); };
+    if (m_order.empty())
+        order.forEachItem(visitItem);
+    else
+        std::for_each(m_order.begin(), m_order.end(), visitItem);
+}
+
+FlowReport FlowResults::takeReport() &&
+{
+    FlowReport report;
+    report.summary = m_summary;
+    report.flows.reserve(size());
+    const std::uint64_t ended = m_ended.size();
+    const auto take = [&](std::uint64_t item) {
+        if (item < ended)
+            report.flows.push_back(std::move(m_ended[item]));
+        else
+            m_table.recordAt(std::uint32_t(item - ended), report.flows.emplace_back());
+    };
+    if (m_order.empty())
+        ItemOrder(m_table, m_ended).forEachItem(take);
+    else
+        std::for_each(m_order.begin(), m_order.end(), take);
+    m_ended.clear();
+    m_order.clear();
+    return report;
+}
+
+Result<FlowResults> replayCapture(PacketSource &source, const AnalysisOptions &options,
                                   const std::atomic_bool *cancel)
 {
     const PacketDecoder decoder(options.decode);
-    FlowTable table(options.table);
-    FlowReport report;
-    CaptureSummary &summary = report.summary;
+    FlowResults results(options.table);
+    FlowTable &table = results.m_table;
+    std::vector<FlowRecord> &ended = results.m_ended;
+    CaptureSummary &summary = results.m_summary;
     RawPacket packet;
     int lastLinkType = -1;
     std::uint64_t *linkTypeCount = nullptr;
@@ -167,29 +233,31 @@ Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &o
                 error.file = source.name();
                 return error;
             }
-            std::vector<FlowRecord> ended = table.takeEnded();
-            std::move(ended.begin(), ended.end(), std::back_inserter(report.flows));
+            std::vector<FlowRecord> left = table.takeEnded();
+            std::move(left.begin(), left.end(), std::back_inserter(ended));
         }
     }
     while (pendingCount > 0)
         addOldest();
 
-    std::vector<FlowRecord> ended = table.takeEnded();
-    std::move(ended.begin(), ended.end(), std::back_inserter(report.flows));
-    std::vector<FlowRecord> active = table.activeFlows();
-    if (report.flows.empty()) {
-        report.flows = std::move(active);
-    } else {
-        report.flows.reserve(report.flows.size() + active.size());
-        std::move(active.begin(), active.end(), std::back_inserter(report.flows));
-    }
-    sortFlows(report.flows);
-    summary.flows = report.flows.size();
+    std::vector<FlowRecord> left = table.takeEnded();
+    std::move(left.begin(), left.end(), std::back_inserter(ended));
+    results.sort();
+    summary.flows = results.size();
     summary.expired = table.endedIdle();
     summary.evicted = table.evicted();
     qCDebug(lcCapture) << source.name() << summary.packets << "packets," << summary.flows
                        << "flows," << summary.malformedTotal() << "malformed";
-    return report;
+    return results;
+}
+
+Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &options,
+                                  const std::atomic_bool *cancel)
+{
+    Result<FlowResults> results = replayCapture(source, options, cancel);
+    if (!results)
+        return results.error();
+    return std::move(*results).takeReport();
 }
 
 } // namespace cartograph::capture

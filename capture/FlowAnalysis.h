@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -67,6 +68,41 @@ struct AnalysisOptions
 // Adds the tunnel ports a snapshot's NodeNetwork items name (vxlan/geneve/wireguard devices'
 // UDP ports, e.g. Flannel's 8472 or a custom VXLAN port) to `options`.
 void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &options);
+
+// A replay's flows before they become FlowRecords: those that left the table on the way, and
+// the table with the rest. Walking them in report order fills one record at a time, so an export
+// of a million flows needs no million records (168 MB, and as many tunnel vectors) at once.
+class FlowResults
+{
+public:
+    const CaptureSummary &summary() const { return m_summary; }
+    std::size_t size() const { return m_ended.size() + m_table.size(); }
+    // Calls visit(flow) for every flow in report order, the order FlowReport::flows has (see
+    // flowRecordLess). `flow` is only valid during the call.
+    void forEach(const std::function<void(const FlowRecord &)> &visit) const;
+    // The flows as records, in report order.
+    FlowReport takeReport() &&;
+
+private:
+    friend Result<FlowResults> replayCapture(PacketSource &, const AnalysisOptions &,
+                                             const std::atomic_bool *);
+    explicit FlowResults(const FlowTableOptions &options)
+        : m_table(options)
+    {}
+    void sort();
+
+    // Flows are numbered as "items": i < m_ended.size() is m_ended[i], else table slot
+    // i - m_ended.size().
+    FlowTable m_table;
+    std::vector<FlowRecord> m_ended;
+    // Items in report order; empty when their own order (ended, then the table's slots) is it.
+    std::vector<std::uint64_t> m_order;
+    CaptureSummary m_summary;
+};
+
+// Reads the source to its end: decodes every frame and aggregates flows; see analyzeCapture.
+Result<FlowResults> replayCapture(PacketSource &source, const AnalysisOptions &options,
+                                  const std::atomic_bool *cancel = nullptr);
 
 // Reads the source to its end: decodes every frame, aggregates flows, and returns them with
 // the summary. A source that stops on an error still yields what came before (see

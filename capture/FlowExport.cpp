@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -494,19 +495,39 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.raw("}");
 }
 
-void writeReport(TextOut &out, const FlowReport &report, const EndpointAttributor &attributor,
-                 const FlowExportOptions &options)
+// The flows of a FlowReport or a FlowResults, one at a time: forEachFlow(visit) calls
+// visit(const FlowRecord &) for each, in report order.
+using ForEachFlow = std::function<void(const std::function<void(const FlowRecord &)> &)>;
+
+ForEachFlow flowsOf(const std::vector<FlowRecord> &flows)
+{
+    return [&flows](const std::function<void(const FlowRecord &)> &visit) {
+        for (const FlowRecord &flow : flows)
+            visit(flow);
+    };
+}
+
+ForEachFlow flowsOf(const FlowResults &results)
+{
+    return [&results](const std::function<void(const FlowRecord &)> &visit) {
+        results.forEach(visit);
+    };
+}
+
+void writeReport(TextOut &out, const ForEachFlow &forEachFlow, const CaptureSummary &summary,
+                 const EndpointAttributor &attributor, const FlowExportOptions &options)
 {
     JsonOut json(out);
     FlowTimestamps timestamps;
     json.raw("{\n  \"flows\": [");
-    for (std::size_t i = 0; i < report.flows.size(); ++i) {
-        json.raw(i == 0 ? "\n    " : ",\n    ");
-        writeFlow(json, report.flows[i], attributor, options, timestamps);
-    }
-    json.raw(report.flows.empty() ? "],\n" : "\n  ],\n");
+    bool any = false;
+    forEachFlow([&](const FlowRecord &flow) {
+        json.raw(any ? ",\n    " : "\n    ");
+        any = true;
+        writeFlow(json, flow, attributor, options, timestamps);
+    });
+    json.raw(any ? "\n  ],\n" : "],\n");
 
-    const CaptureSummary &summary = report.summary;
     json.raw("  \"summary\": {");
     json.key("packets");
     json.number(summary.packets);
@@ -598,14 +619,13 @@ void csvField(TextOut &out, const QString &text)
     out.raw(std::string_view(field.constData(), std::size_t(field.size())));
 }
 
-void writeCsv(TextOut &out, const std::vector<FlowRecord> &flows,
-              const EndpointAttributor &attributor)
+void writeCsv(TextOut &out, const ForEachFlow &forEachFlow, const EndpointAttributor &attributor)
 {
     out.raw("protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
             "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
             "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
     FlowTimestamps timestamps;
-    for (const FlowRecord &flow : flows) {
+    forEachFlow([&](const FlowRecord &flow) {
         if (const char *name = protocolName(flow.protocol))
             out.raw(name);
         else
@@ -673,7 +693,7 @@ void writeCsv(TextOut &out, const std::vector<FlowRecord> &flows,
             });
         }
         out.raw('\n');
-    }
+    });
 }
 
 } // namespace
@@ -684,7 +704,7 @@ QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &
     QByteArray bytes;
     bytes.reserve(qsizetype(report.flows.size()) * 420 + 1024);
     const auto out = std::make_unique<TextOut>(bytes); // its buffer is too big for the stack
-    writeReport(*out, report, attributor, options);
+    writeReport(*out, flowsOf(report.flows), report.summary, attributor, options);
     out->flush();
     return bytes;
 }
@@ -694,7 +714,16 @@ bool writeFlowReportJson(QIODevice &device, const FlowReport &report,
 {
     QByteArray unused;
     const auto out = std::make_unique<TextOut>(unused, &device);
-    writeReport(*out, report, attributor, options);
+    writeReport(*out, flowsOf(report.flows), report.summary, attributor, options);
+    return out->flush();
+}
+
+bool writeFlowReportJson(QIODevice &device, const FlowResults &results,
+                         const EndpointAttributor &attributor, const FlowExportOptions &options)
+{
+    QByteArray unused;
+    const auto out = std::make_unique<TextOut>(unused, &device);
+    writeReport(*out, flowsOf(results), results.summary(), attributor, options);
     return out->flush();
 }
 
@@ -703,7 +732,7 @@ QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttrib
     QByteArray bytes;
     bytes.reserve(qsizetype(flows.size()) * 200 + 256);
     const auto out = std::make_unique<TextOut>(bytes);
-    writeCsv(*out, flows, attributor);
+    writeCsv(*out, flowsOf(flows), attributor);
     out->flush();
     return bytes;
 }
@@ -713,7 +742,16 @@ bool writeFlowsCsv(QIODevice &device, const std::vector<FlowRecord> &flows,
 {
     QByteArray unused;
     const auto out = std::make_unique<TextOut>(unused, &device);
-    writeCsv(*out, flows, attributor);
+    writeCsv(*out, flowsOf(flows), attributor);
+    return out->flush();
+}
+
+bool writeFlowsCsv(QIODevice &device, const FlowResults &results,
+                   const EndpointAttributor &attributor)
+{
+    QByteArray unused;
+    const auto out = std::make_unique<TextOut>(unused, &device);
+    writeCsv(*out, flowsOf(results), attributor);
     return out->flush();
 }
 

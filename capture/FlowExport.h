@@ -39,5 +39,12 @@ bool writeFlowReportJson(QIODevice &device, const FlowReport &report,
                          const FlowExportOptions &options = {});
 bool writeFlowsCsv(QIODevice &device, const std::vector<FlowRecord> &flows,
                    const EndpointAttributor &attributor);
+// The same from a replay's results, one flow at a time: the bytes are those of the report the
+// results give (FlowResults::takeReport), without its records held in memory.
+bool writeFlowReportJson(QIODevice &device, const FlowResults &results,
+                         const EndpointAttributor &attributor,
+                         const FlowExportOptions &options = {});
+bool writeFlowsCsv(QIODevice &device, const FlowResults &results,
+                   const EndpointAttributor &attributor);
 
 } // namespace cartograph::capture

@@ -516,13 +516,14 @@ std::uint32_t FlowTable::create(const Key &key, std::size_t hash, bool aIsHi,
 
 void FlowTable::end(std::uint32_t slot, FlowRecord::End reason)
 {
-    FlowRecord ended = record(slot);
+    // The buckets move into the record rather than being copied there.
+    std::vector<SecondBucket> buckets;
+    if (m_options.secondBuckets)
+        buckets.swap(m_buckets[slot]);
+    FlowRecord &ended = m_ended.emplace_back();
+    recordAt(slot, ended);
     ended.end = reason;
-    if (m_options.secondBuckets)
-        ended.buckets = std::move(m_buckets[slot]);
-    m_ended.push_back(std::move(ended));
-    if (m_options.secondBuckets)
-        m_buckets[slot] = {};
+    ended.buckets = std::move(buckets);
 
     if (TableEntry &recent = m_recent[m_flows[slot].hash & kRecentMask]; recent.slot == slot)
         recent.slot = kNone;
@@ -676,11 +677,10 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
     }
 }
 
-FlowRecord FlowTable::record(std::uint32_t slot) const
+void FlowTable::recordAt(std::uint32_t slot, FlowRecord &r) const
 {
     const Flow &flow = m_flows[slot];
     const Key &key = flow.key;
-    FlowRecord r;
     const bool aIsHi = flow.aIsHi;
     r.a = aIsHi ? key.hi : key.lo;
     r.b = aIsHi ? key.lo : key.hi;
@@ -689,6 +689,7 @@ FlowRecord FlowTable::record(std::uint32_t slot) const
     r.protocol = key.protocol;
     r.hasPorts = key.hasPorts != 0;
     r.tcpFlags = flow.tcpFlags;
+    r.end = FlowRecord::End::Active;
     r.packetsAb = flow.packets[0];
     r.bytesAb = flow.bytes[0];
     r.packetsBa = flow.packets[1];
@@ -696,6 +697,7 @@ FlowRecord FlowTable::record(std::uint32_t slot) const
     r.firstUs = flow.firstUs;
     r.lastUs = flow.lastUs;
     const auto levels = [&](std::uint32_t id, std::vector<TunnelLevel> &into) {
+        into.clear();
         if (id == 0)
             return;
         const TunnelPath &path = m_paths[id - 1];
@@ -707,7 +709,10 @@ FlowRecord FlowTable::record(std::uint32_t slot) const
     };
     levels(flow.tunnelDetail[0], r.tunnel);
     levels(flow.tunnelDetail[1], r.tunnelBa);
-    return r;
+    if (m_options.secondBuckets)
+        r.buckets = m_buckets[slot];
+    else
+        r.buckets.clear();
 }
 
 std::vector<FlowRecord> FlowTable::takeEnded()
@@ -724,9 +729,7 @@ std::vector<FlowRecord> FlowTable::activeFlows() const
     for (std::uint32_t slot = 0; slot < m_flows.size(); ++slot) {
         if (!m_flows[slot].alive)
             continue;
-        flows.push_back(record(slot));
-        if (m_options.secondBuckets)
-            flows.back().buckets = m_buckets[slot];
+        recordAt(slot, flows.emplace_back());
     }
     return flows;
 }

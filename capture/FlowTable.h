@@ -95,6 +95,15 @@ public:
     // The flows in the table now (unordered); the table is unchanged.
     std::vector<FlowRecord> activeFlows() const;
 
+    // The same flows one at a time, without a record per flow held at once: the slots below
+    // slotCount() that are active hold one each, in the order the flows were created (unless a
+    // freed slot was reused).
+    std::uint32_t slotCount() const { return std::uint32_t(m_flows.size()); }
+    bool activeAt(std::uint32_t slot) const { return m_flows[slot].alive != 0; }
+    std::int64_t firstUsAt(std::uint32_t slot) const { return m_flows[slot].firstUs; }
+    // The flow in `slot` as a record, written over `into`, whose vectors keep their memory.
+    void recordAt(std::uint32_t slot, FlowRecord &into) const;
+
     std::size_t size() const { return m_size; }
     std::uint64_t endedIdle() const { return m_endedIdle; }
     std::uint64_t evicted() const { return m_evicted; }
@@ -206,7 +215,6 @@ private:
     void linkNewest(std::uint32_t slot);
     void unlink(std::uint32_t slot);
     void sweepIdle();
-    FlowRecord record(std::uint32_t slot) const;
 
     FlowTableOptions m_options;
     std::vector<Flow> m_flows; // slots; dead ones are on m_free

@@ -147,16 +147,19 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "cartograph-cli: " << describe(source.error()) << '\n';
         return UsageError;
     }
-    auto report = capture::analyzeCapture(**source, options);
-    if (!report) {
-        err << "cartograph-cli: " << describe(report.error()) << '\n';
+    // The flows are written straight from the replay's table, one at a time: at a million flows,
+    // records for all of them would cost more memory than the table itself.
+    auto results = capture::replayCapture(**source, options);
+    if (!results) {
+        err << "cartograph-cli: " << describe(results.error()) << '\n';
         return Failure;
     }
-    if (report->summary.readError) {
+    const capture::CaptureSummary &summary = results->summary();
+    if (summary.readError) {
         err << "cartograph-cli: "
             << tr("warning: %1; the flows hold the %2 packets before it")
-                   .arg(describe(*report->summary.readError))
-                   .arg(report->summary.packets)
+                   .arg(describe(*summary.readError))
+                   .arg(summary.packets)
             << '\n';
     }
 
@@ -166,9 +169,9 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
     // UTF-16 and encoded back, which at a million flows costs more than the replay.
     if (QIODevice *device = out.device()) {
         out.flush();
-        bool written = format == u"csv" ? capture::writeFlowsCsv(*device, report->flows, attributor)
-                                        : capture::writeFlowReportJson(*device, *report, attributor,
-                                                                       exportOptions);
+        bool written = format == u"csv" ? capture::writeFlowsCsv(*device, *results, attributor)
+                                        : capture::writeFlowReportJson(*device, *results,
+                                                                       attributor, exportOptions);
         // A file device may still hold the tail: a full disk shows when it is flushed.
         if (auto *file = qobject_cast<QFileDevice *>(device))
             written = file->flush() && written;
@@ -178,9 +181,10 @@ int runFlows(const QStringList &args, QTextStream &out, QTextStream &err)
             return Failure;
         }
     } else {
+        const capture::FlowReport report = std::move(*results).takeReport();
         out << QString::fromUtf8(
-            format == u"csv" ? capture::flowsToCsv(report->flows, attributor)
-                             : capture::flowReportToJson(*report, attributor, exportOptions));
+            format == u"csv" ? capture::flowsToCsv(report.flows, attributor)
+                             : capture::flowReportToJson(report, attributor, exportOptions));
     }
     return Ok;
 }

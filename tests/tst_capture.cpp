@@ -1362,6 +1362,96 @@ private slots:
         QVERIFY(!writeFlowsCsv(readOnly, report.flows, attributor));
     }
 
+    // The CLI writes its flows straight from the replay's table (FlowResults) instead of from
+    // records: the bytes must be those of the report, in its order, whatever that order took to
+    // make (timestamps out of order, flows that left the table, equal first timestamps).
+    void resultsStreamTheReport_data()
+    {
+        QTest::addColumn<int>("timing"); // 0 rising, 1 jumping back now and then, 2 coarse (ties)
+        QTest::addColumn<int>("maxFlows");
+        QTest::addColumn<int>("idleSeconds");
+        QTest::newRow("rising timestamps") << 0 << 1000000 << 0;
+        QTest::newRow("timestamps out of order") << 1 << 1000000 << 0;
+        QTest::newRow("equal first timestamps") << 2 << 1000000 << 0;
+        QTest::newRow("evictions") << 0 << 40 << 0;
+        QTest::newRow("idle timeout, out of order") << 1 << 1000000 << 2;
+        QTest::newRow("everything at once") << 2 << 600 << 1;
+    }
+    void resultsStreamTheReport()
+    {
+        QFETCH(int, timing);
+        QFETCH(int, maxFlows);
+        QFETCH(int, idleSeconds);
+        QList<Record> records;
+        std::uint64_t state = 99;
+        std::int64_t us = 1714564803000000;
+        for (int i = 0; i < 4000; ++i) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            const auto port = std::uint16_t(30000 + (state >> 33) % 300);
+            us += std::int64_t((state >> 20) % 3000);
+            std::int64_t stamp = us;
+            if (timing == 1 && (state >> 45) % 7 == 0)
+                stamp -= std::int64_t((state >> 50) % 2000000);
+            else if (timing == 2)
+                stamp = 1714564803000000 + (us - 1714564803000000) / 1000000 * 1000000;
+            const QByteArray inner = ipv4("10.244.0.5", "10.244.1.9", 17, udp(port, 53, filler(8)));
+            if ((state >> 40) % 3 == 0) // the same conversations through one of two tunnels
+                records.append(
+                    at(stamp,
+                       ethernet(kIpv4, ipv4((state >> 41) % 2 ? "192.168.1.11" : "192.168.1.13",
+                                            "192.168.1.12", 17,
+                                            udp(port, 8472, vxlan(7, ethernet(kIpv4, inner)))))));
+            else if ((state >> 43) % 2 == 0)
+                records.append(at(stamp, ethernet(kIpv4, inner)));
+            else // the reply: side B speaks first for some flows
+                records.append(at(stamp, ethernet(kIpv4, ipv4("10.244.1.9", "10.244.0.5", 17,
+                                                              udp(53, port, filler(8))))));
+        }
+        const QByteArray pcap = pcapFile(linktype::Ethernet, records);
+        AnalysisOptions options;
+        options.table.maxFlows = std::size_t(maxFlows);
+        options.table.idleTimeoutUs = std::int64_t(idleSeconds) * 1000000;
+        options.table.secondBuckets = true;
+        const FlowReport report = analyze(pcap, options);
+        for (std::size_t i = 1; i < report.flows.size(); ++i)
+            QVERIFY(!flowRecordLess(report.flows[i], report.flows[i - 1]));
+        if (maxFlows < 1000000)
+            QVERIFY(report.summary.evicted > 0);
+        if (idleSeconds > 0)
+            QVERIFY(report.summary.expired > 0);
+
+        QBuffer buffer;
+        buffer.setData(pcap);
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        auto source = PcapSource::openDevice(&buffer, QStringLiteral("buffer"));
+        QVERIFY(source);
+        const Result<FlowResults> results = replayCapture(**source, options);
+        QVERIFY(results);
+        QCOMPARE(results->size(), report.flows.size());
+        QCOMPARE(results->summary().flows, report.summary.flows);
+        std::size_t visited = 0;
+        results->forEach([&](const FlowRecord &flow) {
+            QVERIFY(visited < report.flows.size());
+            QCOMPARE(flow.firstUs, report.flows[visited].firstUs);
+            QCOMPARE(flow.buckets, report.flows[visited].buckets);
+            QCOMPARE(flow.tunnelBa.size(), report.flows[visited].tunnelBa.size());
+            ++visited;
+        });
+        QCOMPARE(visited, report.flows.size());
+
+        const EndpointAttributor attributor(attributionSnapshot());
+        FlowExportOptions exportOptions;
+        exportOptions.secondBuckets = true;
+        QBuffer json;
+        QVERIFY(json.open(QIODevice::WriteOnly));
+        QVERIFY(writeFlowReportJson(json, *results, attributor, exportOptions));
+        QCOMPARE(json.data(), flowReportToJson(report, attributor, exportOptions));
+        QBuffer csv;
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        QVERIFY(writeFlowsCsv(csv, *results, attributor));
+        QCOMPARE(csv.data(), flowsToCsv(report.flows, attributor));
+    }
+
     void timestamps()
     {
         QCOMPARE(formatTimestampUs(0), s("1970-01-01T00:00:00.000000Z"));
