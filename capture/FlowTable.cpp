@@ -595,8 +595,10 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
 
 void FlowTable::prefetchFlow(const Prepared &prepared) const
 {
-    if (prepared.recent)
-        return; // already loading
+    // Reading the table entry here waits for its line: worth it when the flow it names will be
+    // needed, not when the packet mostly starts a new conversation (the entry is then empty).
+    if (prepared.recent || m_missesFindFlows < kMissesFindFlows)
+        return;
     const TableEntry entry = m_table[prepared.hash & (m_table.size() - 1)];
     if (entry.slot != kNone && entry.slot < m_flows.size())
         __builtin_prefetch(&m_flows[entry.slot]);
@@ -632,6 +634,12 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
     } else {
         std::size_t position = 0;
         slot = find(key, hash, &position);
+        // A saturating count, as a branch predictor keeps: do packets the recent-flow cache
+        // misses mostly belong to flows in the table (prefetchFlow() pays off) or start new ones?
+        if (slot != kNone)
+            m_missesFindFlows += m_missesFindFlows < 2 * kMissesFindFlows - 1 ? 1 : 0;
+        else
+            m_missesFindFlows -= m_missesFindFlows > 0 ? 1 : 0;
     }
     if (slot != kNone && m_options.idleTimeoutUs > 0 &&
         timestampUs - m_flows[slot].lastUs > m_options.idleTimeoutUs) {

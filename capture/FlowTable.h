@@ -81,8 +81,9 @@ public:
 
     // The same in steps, for a reader that looks a few packets ahead: prepare() computes the
     // packet's flow key and starts loading its hash-table entry, prefetchFlow() (later) starts
-    // loading the flow the entry names, add() (later still, packets in their order) accounts
-    // it. At a million flows each step is otherwise a cache miss the CPU waits for.
+    // loading the flow the entry names (unless such packets lately mostly started new flows),
+    // add() (later still, packets in their order) accounts it. At a million flows each step is
+    // otherwise a cache miss the CPU waits for.
     struct Key;
     struct Prepared;
     Prepared prepare(const DecodedPacket &packet);
@@ -240,6 +241,10 @@ private:
     std::uint64_t m_evicted = 0;
     std::int64_t m_now = INT64_MIN;
     std::int64_t m_lastSweep = INT64_MIN;
+    // Between 0 and 2 * kMissesFindFlows - 1; at kMissesFindFlows or more, packets the recent-flow
+    // cache missed lately mostly found their flow in the table (see prefetchFlow()).
+    static constexpr std::uint32_t kMissesFindFlows = 32;
+    std::uint32_t m_missesFindFlows = kMissesFindFlows;
 };
 
 } // namespace cartograph::capture
