@@ -71,7 +71,8 @@ void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &opti
 
 // A replay's flows before they become FlowRecords: those that left the table on the way, and
 // the table with the rest. Walking them in report order fills one record at a time, so an export
-// of a million flows needs no million records (168 MB, and as many tunnel vectors) at once.
+// of a million flows needs no million records at once (168 MB, and two heap blocks for each
+// tunnelled flow).
 class FlowResults
 {
 public:
