@@ -233,15 +233,13 @@ Result<FlowResults> replayCapture(PacketSource &source, const AnalysisOptions &o
                 error.file = source.name();
                 return error;
             }
-            std::vector<FlowRecord> left = table.takeEnded();
-            std::move(left.begin(), left.end(), std::back_inserter(ended));
+            table.takeEnded(ended);
         }
     }
     while (pendingCount > 0)
         addOldest();
 
-    std::vector<FlowRecord> left = table.takeEnded();
-    std::move(left.begin(), left.end(), std::back_inserter(ended));
+    table.takeEnded(ended);
     results.sort();
     summary.flows = results.size();
     summary.expired = table.endedIdle();

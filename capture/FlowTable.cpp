@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <sys/mman.h>
 #include <tuple>
 #include <type_traits>
@@ -728,6 +729,16 @@ std::vector<FlowRecord> FlowTable::takeEnded()
     std::vector<FlowRecord> ended;
     ended.swap(m_ended);
     return ended;
+}
+
+void FlowTable::takeEnded(std::vector<FlowRecord> &into)
+{
+    if (into.empty()) {
+        into.swap(m_ended);
+        return;
+    }
+    std::move(m_ended.begin(), m_ended.end(), std::back_inserter(into));
+    m_ended.clear();
 }
 
 std::vector<FlowRecord> FlowTable::activeFlows() const

@@ -93,6 +93,8 @@ public:
 
     // Flows that left the table since the last call, in the order they left.
     std::vector<FlowRecord> takeEnded();
+    // The same, appended to `into`.
+    void takeEnded(std::vector<FlowRecord> &into);
     // The flows in the table now (unordered); the table is unchanged.
     std::vector<FlowRecord> activeFlows() const;
 
