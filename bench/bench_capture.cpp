@@ -360,14 +360,27 @@ int main(int argc, char *argv[])
                 "start %s (%ld CPUs)\n",
                 static_cast<unsigned long long>(packets), snaplen, runs, loadAverage().c_str(),
                 sysconf(_SC_NPROCESSORS_ONLN));
-    std::vector<FileFigures> all;
+    // The files first; then every round measures each of them in turn, so that the figures of
+    // one file are taken at the same times as the others'. This VM's speed drifts by a third
+    // over minutes: measured one file after the other, the drift showed in the ratios between
+    // files (encapsulated against plain) as much as the code did.
+    struct Job
+    {
+        FileFigures figures;
+        std::string file;
+        std::string prefix;
+        std::uint16_t vxlanPort = 0;
+    };
+    std::vector<Job> jobs;
     std::vector<std::string> files; // the files this run generated or reused
     for (const std::uint64_t conversations : sizes) {
         for (const Variant &variant : variants) {
-            FileFigures figures;
+            Job job;
+            FileFigures &figures = job.figures;
             figures.label = variant.label + "-" + conversationsLabel(conversations);
             figures.conversations = conversations;
             figures.encapsulation = variant.encapsulation;
+            job.vxlanPort = variant.vxlanPort;
             if (!only.empty() && figures.label.find(only) == std::string::npos)
                 continue;
             if (conversations > packets) {
@@ -376,10 +389,9 @@ int main(int argc, char *argv[])
                             static_cast<unsigned long long>(conversations));
                 continue;
             }
-            const std::string file = dir + "/cartograph-" + figures.label + "-" +
-                                     std::to_string(packets) + "p-s" + std::to_string(snaplen) +
-                                     ".pcap";
-            if (!QFileInfo::exists(QString::fromStdString(file))) {
+            job.file = dir + "/cartograph-" + figures.label + "-" + std::to_string(packets) +
+                       "p-s" + std::to_string(snaplen) + ".pcap";
+            if (!QFileInfo::exists(QString::fromStdString(job.file))) {
                 bench::TrafficSpec spec;
                 spec.packets = packets;
                 spec.conversations = conversations;
@@ -387,110 +399,123 @@ int main(int argc, char *argv[])
                 spec.vxlanPort = variant.vxlanPort ? variant.vxlanPort : 8472;
                 spec.snaplen = snaplen;
                 const double start = now();
-                const auto written = bench::writeTrafficPcap(spec, QString::fromStdString(file));
+                const auto written =
+                    bench::writeTrafficPcap(spec, QString::fromStdString(job.file));
                 if (!written) {
                     std::fprintf(stderr, "bench_capture: %s\n",
                                  qPrintable(describe(written.error())));
                     return 1;
                 }
-                std::printf("generated %s in %.1f s (%.0f MB)\n", file.c_str(), now() - start,
+                std::printf("generated %s in %.1f s (%.0f MB)\n", job.file.c_str(), now() - start,
                             double(written->fileBytes) / 1e6);
             }
-            const std::string prefix = file.substr(0, file.size() - 5) + "-first" +
-                                       std::to_string(tsharkPackets) + ".pcap";
-            if (!QFileInfo::exists(QString::fromStdString(prefix)) &&
-                !writePrefix(file, prefix, tsharkPackets)) {
-                std::fprintf(stderr, "bench_capture: cannot write %s\n", prefix.c_str());
+            job.prefix = job.file.substr(0, job.file.size() - 5) + "-first" +
+                         std::to_string(tsharkPackets) + ".pcap";
+            if (!QFileInfo::exists(QString::fromStdString(job.prefix)) &&
+                !writePrefix(job.file, job.prefix, tsharkPackets)) {
+                std::fprintf(stderr, "bench_capture: cannot write %s\n", job.prefix.c_str());
                 return 1;
             }
-            files.push_back(file);
-            files.push_back(prefix);
-            std::printf("\n%s: %s, %.0f MB\n", figures.label.c_str(), file.c_str(),
-                        double(QFileInfo(QString::fromStdString(file)).size()) / 1e6);
-            std::fflush(stdout);
-
-            // One unmeasured pass brings the file into the page cache, so the first measured
-            // loop does not pay for the disk.
-            if (!runChild({self, "--bare", file}).ok) {
-                std::fprintf(stderr, "bench_capture: cannot read %s\n", file.c_str());
-                return 1;
-            }
-            for (int run = 0; run < runs; ++run) {
-                const ChildResult bare = runChild({self, "--bare", file});
-                const ChildResult analyze = runChild({self, "--analyze", file});
-                const ChildResult flows = runChild({cli, "flows", "--pcap", file}, true);
-                if (!bare.ok || !analyze.ok || !flows.ok) {
-                    std::fprintf(stderr, "bench_capture: a run failed on %s\n", file.c_str());
-                    return 1;
-                }
-                const double n = field(analyze.output, "packets");
-                figures.bare.add(n / field(bare.output, "seconds"));
-                figures.bareCpu.add(n / field(bare.output, "cpu"));
-                figures.analyze.add(n / field(analyze.output, "seconds"));
-                figures.analyzeCpu.add(n / field(analyze.output, "cpu"));
-                figures.cli.add(n / flows.seconds);
-                figures.cliCpu.add(n / flows.cpuSeconds);
-                figures.cliPeakKb = std::max(figures.cliPeakKb, flows.maxRssKb);
-                figures.flows = std::uint64_t(field(analyze.output, "flows"));
-                const double peakBytes =
-                    (field(analyze.output, "peak_kb") - field(analyze.output, "baseline_kb")) *
-                    1024;
-                figures.peakRssPerFlow = peakBytes / double(figures.flows);
-                if (field(analyze.output, "evicted") > 0)
-                    std::printf("  note: %.0f flows evicted\n", field(analyze.output, "evicted"));
-            }
-            const ChildResult table = runChild({self, "--table", file});
-            if (!table.ok) {
-                std::fprintf(stderr, "bench_capture: the table run failed on %s\n", file.c_str());
-                return 1;
-            }
-            const double tableFlows = field(table.output, "flows");
-            figures.tableBytesPerFlow = field(table.output, "table_bytes") / tableFlows;
-            figures.tableRssPerFlow =
-                (field(table.output, "rss_kb") - field(table.output, "baseline_kb")) * 1024 /
-                tableFlows;
-
-            std::vector<std::string> tshark{"tshark", "-n", "-q", "-z", "conv,tcp", "-r", prefix};
-            if (variant.vxlanPort == 8472) // tshark decodes only 4789 as VXLAN by itself
-                tshark.insert(tshark.begin() + 1, {"-d", "udp.port==8472,vxlan"});
-            const ChildResult sharkRun = runChild(tshark, true);
-            const ChildResult prefixRun = runChild({self, "--analyze", prefix});
-            if (!sharkRun.ok || !prefixRun.ok) {
-                std::fprintf(stderr, "bench_capture: tshark or the prefix run failed on %s\n",
-                             prefix.c_str());
-                return 1;
-            }
-            const double prefixPackets = field(prefixRun.output, "packets");
-            figures.tsharkPps = prefixPackets / sharkRun.seconds;
-            figures.tsharkCpuPps = prefixPackets / sharkRun.cpuSeconds;
-            figures.prefixAnalyzePps = prefixPackets / field(prefixRun.output, "seconds");
-            figures.prefixAnalyzeCpuPps = prefixPackets / field(prefixRun.output, "cpu");
-
-            std::printf("  best of %d runs (worst)         per wall second            per CPU "
-                        "second\n",
-                        runs);
-            std::printf("  bare libpcap loop (the floor):  %s  %s\n", figures.bare.text().c_str(),
-                        figures.bareCpu.text().c_str());
-            std::printf("  analyzeCapture, in-process:     %s  %s = %.0f%% of bare (CPU)\n",
-                        figures.analyze.text().c_str(), figures.analyzeCpu.text().c_str(),
-                        100 * figures.analyzeCpu.best() / figures.bareCpu.best());
-            std::printf("  cartograph-cli flows, JSON out: %s  %s, peak RSS %.0f MB\n",
-                        figures.cli.text().c_str(), figures.cliCpu.text().c_str(),
-                        double(figures.cliPeakKb) / 1024);
-            std::printf("  first %.0f packets (1 run): tshark -q -z conv,tcp %.3f Mpkt/s wall, "
-                        "%.3f CPU (%.1f s) | analyzeCapture %.2f wall, %.2f CPU | %.0fx (CPU)\n",
-                        prefixPackets, figures.tsharkPps / 1e6, figures.tsharkCpuPps / 1e6,
-                        sharkRun.seconds, figures.prefixAnalyzePps / 1e6,
-                        figures.prefixAnalyzeCpuPps / 1e6,
-                        figures.prefixAnalyzeCpuPps / figures.tsharkCpuPps);
-            std::printf("  flows %llu | per flow: FlowTable::memoryBytes %.0f B, table RSS %.0f B "
-                        "(no chart buckets) | analyzeCapture peak RSS incl. the returned "
-                        "FlowRecords %.0f B\n",
-                        static_cast<unsigned long long>(figures.flows), figures.tableBytesPerFlow,
-                        figures.tableRssPerFlow, figures.peakRssPerFlow);
-            std::fflush(stdout);
-            all.push_back(figures);
+            files.push_back(job.file);
+            files.push_back(job.prefix);
+            jobs.push_back(std::move(job));
         }
+    }
+
+    for (int run = 0; run < runs; ++run) {
+        std::printf("round %d of %d:", run + 1, runs);
+        for (Job &job : jobs) {
+            FileFigures &figures = job.figures;
+            const std::string &file = job.file;
+            // One unmeasured pass brings the file into the page cache, so the measured loop
+            // does not pay for the disk (the files together may not all stay cached).
+            const ChildResult warm = runChild({self, "--bare", file});
+            const ChildResult bare = runChild({self, "--bare", file});
+            const ChildResult analyze = runChild({self, "--analyze", file});
+            const ChildResult flows = runChild({cli, "flows", "--pcap", file}, true);
+            if (!warm.ok || !bare.ok || !analyze.ok || !flows.ok) {
+                std::fprintf(stderr, "bench_capture: a run failed on %s\n", file.c_str());
+                return 1;
+            }
+            const double n = field(analyze.output, "packets");
+            figures.bare.add(n / field(bare.output, "seconds"));
+            figures.bareCpu.add(n / field(bare.output, "cpu"));
+            figures.analyze.add(n / field(analyze.output, "seconds"));
+            figures.analyzeCpu.add(n / field(analyze.output, "cpu"));
+            figures.cli.add(n / flows.seconds);
+            figures.cliCpu.add(n / flows.cpuSeconds);
+            figures.cliPeakKb = std::max(figures.cliPeakKb, flows.maxRssKb);
+            figures.flows = std::uint64_t(field(analyze.output, "flows"));
+            const double peakBytes =
+                (field(analyze.output, "peak_kb") - field(analyze.output, "baseline_kb")) * 1024;
+            figures.peakRssPerFlow = peakBytes / double(figures.flows);
+            if (field(analyze.output, "evicted") > 0)
+                std::printf(" (%s: %.0f flows evicted)", figures.label.c_str(),
+                            field(analyze.output, "evicted"));
+            std::printf(" %s", figures.label.c_str());
+            std::fflush(stdout);
+        }
+        std::printf("\n");
+    }
+
+    std::vector<FileFigures> all;
+    for (Job &job : jobs) {
+        FileFigures &figures = job.figures;
+        const std::string &file = job.file;
+        const std::string &prefix = job.prefix;
+        std::printf("\n%s: %s, %.0f MB\n", figures.label.c_str(), file.c_str(),
+                    double(QFileInfo(QString::fromStdString(file)).size()) / 1e6);
+        const ChildResult table = runChild({self, "--table", file});
+        if (!table.ok) {
+            std::fprintf(stderr, "bench_capture: the table run failed on %s\n", file.c_str());
+            return 1;
+        }
+        const double tableFlows = field(table.output, "flows");
+        figures.tableBytesPerFlow = field(table.output, "table_bytes") / tableFlows;
+        figures.tableRssPerFlow =
+            (field(table.output, "rss_kb") - field(table.output, "baseline_kb")) * 1024 /
+            tableFlows;
+
+        std::vector<std::string> tshark{"tshark", "-n", "-q", "-z", "conv,tcp", "-r", prefix};
+        if (job.vxlanPort == 8472) // tshark decodes only 4789 as VXLAN by itself
+            tshark.insert(tshark.begin() + 1, {"-d", "udp.port==8472,vxlan"});
+        const ChildResult sharkRun = runChild(tshark, true);
+        const ChildResult prefixRun = runChild({self, "--analyze", prefix});
+        if (!sharkRun.ok || !prefixRun.ok) {
+            std::fprintf(stderr, "bench_capture: tshark or the prefix run failed on %s\n",
+                         prefix.c_str());
+            return 1;
+        }
+        const double prefixPackets = field(prefixRun.output, "packets");
+        figures.tsharkPps = prefixPackets / sharkRun.seconds;
+        figures.tsharkCpuPps = prefixPackets / sharkRun.cpuSeconds;
+        figures.prefixAnalyzePps = prefixPackets / field(prefixRun.output, "seconds");
+        figures.prefixAnalyzeCpuPps = prefixPackets / field(prefixRun.output, "cpu");
+
+        std::printf("  best of %d runs (worst)         per wall second            per CPU "
+                    "second\n",
+                    runs);
+        std::printf("  bare libpcap loop (the floor):  %s  %s\n", figures.bare.text().c_str(),
+                    figures.bareCpu.text().c_str());
+        std::printf("  analyzeCapture, in-process:     %s  %s = %.0f%% of bare (CPU)\n",
+                    figures.analyze.text().c_str(), figures.analyzeCpu.text().c_str(),
+                    100 * figures.analyzeCpu.best() / figures.bareCpu.best());
+        std::printf("  cartograph-cli flows, JSON out: %s  %s, peak RSS %.0f MB\n",
+                    figures.cli.text().c_str(), figures.cliCpu.text().c_str(),
+                    double(figures.cliPeakKb) / 1024);
+        std::printf("  first %.0f packets (1 run): tshark -q -z conv,tcp %.3f Mpkt/s wall, "
+                    "%.3f CPU (%.1f s) | analyzeCapture %.2f wall, %.2f CPU | %.0fx (CPU)\n",
+                    prefixPackets, figures.tsharkPps / 1e6, figures.tsharkCpuPps / 1e6,
+                    sharkRun.seconds, figures.prefixAnalyzePps / 1e6,
+                    figures.prefixAnalyzeCpuPps / 1e6,
+                    figures.prefixAnalyzeCpuPps / figures.tsharkCpuPps);
+        std::printf("  flows %llu | per flow: FlowTable::memoryBytes %.0f B, table RSS %.0f B "
+                    "(no chart buckets) | analyzeCapture peak RSS incl. the returned "
+                    "FlowRecords %.0f B\n",
+                    static_cast<unsigned long long>(figures.flows), figures.tableBytesPerFlow,
+                    figures.tableRssPerFlow, figures.peakRssPerFlow);
+        std::fflush(stdout);
+        all.push_back(figures);
     }
 
     std::printf("\nRESULT (rates per CPU second of the measured work; load average at end %s)\n",
