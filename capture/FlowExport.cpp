@@ -495,33 +495,27 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.raw("}");
 }
 
-// The flows of a FlowReport or a FlowResults, one at a time: forEachFlow(visit) calls
-// visit(const FlowRecord &) for each, in report order.
-using ForEachFlow = std::function<void(const std::function<void(const FlowRecord &)> &)>;
-
-ForEachFlow flowsOf(const std::vector<FlowRecord> &flows)
+// The flows of a FlowReport or a FlowResults, one at a time, in report order.
+template <typename Visit> void forEachFlow(const std::vector<FlowRecord> &flows, Visit &&visit)
 {
-    return [&flows](const std::function<void(const FlowRecord &)> &visit) {
-        for (const FlowRecord &flow : flows)
-            visit(flow);
-    };
+    for (const FlowRecord &flow : flows)
+        visit(flow);
 }
 
-ForEachFlow flowsOf(const FlowResults &results)
+void forEachFlow(const FlowResults &results, const std::function<void(const FlowRecord &)> &visit)
 {
-    return [&results](const std::function<void(const FlowRecord &)> &visit) {
-        results.forEach(visit);
-    };
+    results.forEach(visit);
 }
 
-void writeReport(TextOut &out, const ForEachFlow &forEachFlow, const CaptureSummary &summary,
+template <typename Flows>
+void writeReport(TextOut &out, const Flows &flows, const CaptureSummary &summary,
                  const EndpointAttributor &attributor, const FlowExportOptions &options)
 {
     JsonOut json(out);
     FlowTimestamps timestamps;
     json.raw("{\n  \"flows\": [");
     bool any = false;
-    forEachFlow([&](const FlowRecord &flow) {
+    forEachFlow(flows, [&](const FlowRecord &flow) {
         json.raw(any ? ",\n    " : "\n    ");
         any = true;
         writeFlow(json, flow, attributor, options, timestamps);
@@ -619,13 +613,14 @@ void csvField(TextOut &out, const QString &text)
     out.raw(std::string_view(field.constData(), std::size_t(field.size())));
 }
 
-void writeCsv(TextOut &out, const ForEachFlow &forEachFlow, const EndpointAttributor &attributor)
+template <typename Flows>
+void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attributor)
 {
     out.raw("protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
             "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
             "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
     FlowTimestamps timestamps;
-    forEachFlow([&](const FlowRecord &flow) {
+    forEachFlow(flows, [&](const FlowRecord &flow) {
         if (const char *name = protocolName(flow.protocol))
             out.raw(name);
         else
@@ -704,7 +699,7 @@ QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &
     QByteArray bytes;
     bytes.reserve(qsizetype(report.flows.size()) * 420 + 1024);
     const auto out = std::make_unique<TextOut>(bytes); // its buffer is too big for the stack
-    writeReport(*out, flowsOf(report.flows), report.summary, attributor, options);
+    writeReport(*out, report.flows, report.summary, attributor, options);
     out->flush();
     return bytes;
 }
@@ -714,7 +709,7 @@ bool writeFlowReportJson(QIODevice &device, const FlowReport &report,
 {
     QByteArray unused;
     const auto out = std::make_unique<TextOut>(unused, &device);
-    writeReport(*out, flowsOf(report.flows), report.summary, attributor, options);
+    writeReport(*out, report.flows, report.summary, attributor, options);
     return out->flush();
 }
 
@@ -723,7 +718,7 @@ bool writeFlowReportJson(QIODevice &device, const FlowResults &results,
 {
     QByteArray unused;
     const auto out = std::make_unique<TextOut>(unused, &device);
-    writeReport(*out, flowsOf(results), results.summary(), attributor, options);
+    writeReport(*out, results, results.summary(), attributor, options);
     return out->flush();
 }
 
@@ -732,7 +727,7 @@ QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttrib
     QByteArray bytes;
     bytes.reserve(qsizetype(flows.size()) * 200 + 256);
     const auto out = std::make_unique<TextOut>(bytes);
-    writeCsv(*out, flowsOf(flows), attributor);
+    writeCsv(*out, flows, attributor);
     out->flush();
     return bytes;
 }
@@ -742,7 +737,7 @@ bool writeFlowsCsv(QIODevice &device, const std::vector<FlowRecord> &flows,
 {
     QByteArray unused;
     const auto out = std::make_unique<TextOut>(unused, &device);
-    writeCsv(*out, flowsOf(flows), attributor);
+    writeCsv(*out, flows, attributor);
     return out->flush();
 }
 
@@ -751,7 +746,7 @@ bool writeFlowsCsv(QIODevice &device, const FlowResults &results,
 {
     QByteArray unused;
     const auto out = std::make_unique<TextOut>(unused, &device);
-    writeCsv(*out, flowsOf(results), attributor);
+    writeCsv(*out, results, attributor);
     return out->flush();
 }
 
