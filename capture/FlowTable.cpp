@@ -1,5 +1,6 @@
 #include "FlowTable.h"
 
+#include <QtGlobal>
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -10,9 +11,9 @@
 
 namespace cartograph::capture {
 
-static_assert(sizeof(FlowTable::Key) == 44, "Key is hashed and compared as bytes");
+static_assert(sizeof(FlowTable::Key) == 20, "Key is compared as words");
 static_assert(std::has_unique_object_representations_v<FlowTable::Key>,
-              "Key must have no padding: it is hashed and compared as bytes");
+              "Key must have no padding: it is compared as words");
 
 namespace {
 
@@ -65,7 +66,7 @@ std::size_t hashKey(const IpAddress &lo, const IpAddress &hi, std::uint16_t loPo
     const std::uint64_t x = mum(load64(l) ^ kSecret[0], load64(l + 8) ^ kSecret[1]) ^
                             mum(load64(h) ^ kSecret[2], load64(h + 8) ^ kSecret[3]) ^
                             mum(ports ^ kSecret[4], tunnelIdentityHash ^ kSecret[5]);
-    return mum(x ^ kSecret[0], sizeof(FlowTable::Key) ^ kSecret[1]);
+    return mum(x ^ kSecret[0], kSecret[1]);
 }
 
 bool sameKey(const FlowTable::Key &left, const FlowTable::Key &right)
@@ -73,29 +74,29 @@ bool sameKey(const FlowTable::Key &left, const FlowTable::Key &right)
     const auto *l = reinterpret_cast<const unsigned char *>(&left);
     const auto *r = reinterpret_cast<const unsigned char *>(&right);
     return ((load64(l) ^ load64(r)) | (load64(l + 8) ^ load64(r + 8)) |
-            (load64(l + 16) ^ load64(r + 16)) | (load64(l + 24) ^ load64(r + 24)) |
-            (load64(l + 32) ^ load64(r + 32)) | (load32(l + 40) ^ load32(r + 40))) == 0;
+            (load32(l + 16) ^ load32(r + 16))) == 0;
 }
 
-// Flows and the hash table are read at random, one cache line per packet: with 4 KiB pages a
-// million flows span ~30,000 pages, far more than the TLB holds, and every packet pays page
-// walks (twice as long under virtualisation). Transparent huge pages, where the kernel offers
-// them on request (madvise mode), cover the same memory with a few dozen entries.
-void adviseHugePages(const void *data, std::size_t bytes)
+// An address in a key's four bytes: an IPv4 address is its own (IpAddress keeps the 12 bytes
+// before it zero), an IPv6 one its four words XORed.
+std::uint32_t foldAddress(const IpAddress &address)
 {
-#ifdef MADV_HUGEPAGE
-    constexpr std::uintptr_t kHugePage = 2u << 20;
-    if (bytes < 2 * kHugePage)
-        return;
-    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
-    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHugePage - 1);
-    if (end > begin)
-        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-#else
-    (void)data;
-    (void)bytes;
-#endif
+    const unsigned char *b = address.bytes().data();
+    return load32(b) ^ load32(b + 4) ^ load32(b + 8) ^ load32(b + 12);
 }
+
+IpAddress unfoldAddress(std::uint32_t folded, IpAddress::Family family)
+{
+    if (family != IpAddress::Family::V4)
+        return IpAddress{};
+    unsigned char bytes[4];
+    std::memcpy(bytes, &folded, sizeof bytes);
+    return IpAddress::fromV4Bytes(bytes);
+}
+
+constexpr std::uint8_t kV6Sides =
+    std::uint8_t(int(IpAddress::Family::V6) << FlowTable::kLoFamilyShift |
+                 int(IpAddress::Family::V6) << FlowTable::kHiFamilyShift);
 
 bool sameAddress(const IpAddress &left, const IpAddress &right)
 {
@@ -188,6 +189,26 @@ std::uint64_t identityHash(const DecodedPacket &packet, bool swap,
 }
 
 } // namespace
+
+// Flows and the hash table are read at random, one cache line per packet: with 4 KiB pages a
+// million flows span ~30,000 pages, far more than the TLB holds, and every packet pays page
+// walks (twice as long under virtualisation). Transparent huge pages, where the kernel offers
+// them on request (madvise mode), cover the same memory with a few dozen entries.
+void adviseHugePages(const void *data, std::size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t kHugePage = 2u << 20;
+    if (bytes < 2 * kHugePage)
+        return;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHugePage - 1);
+    if (end > begin)
+        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
+}
 
 bool flowRecordLess(const FlowRecord &left, const FlowRecord &right)
 {
@@ -288,7 +309,7 @@ std::uint32_t FlowTable::internIdentity(const DecodedPacket &packet, const Prepa
         id.outerDst = dst(level);
         id.udpPort = level.udpPort;
     }
-    m_identities.push_back(TunnelIdentity{internPath(path), 0});
+    m_identities.push_back(TunnelIdentity{internPath(path), 0, hash});
     const auto number = std::uint32_t(m_identities.size());
     m_identityIndex[i] = IdentityEntry{words, tag, number};
     if (m_identities.size() * 2 > m_identityIndex.size())
@@ -341,27 +362,62 @@ std::uint32_t FlowTable::internDetail(const DecodedPacket &packet, bool swap,
     return identity.detail;
 }
 
-std::uint32_t FlowTable::find(const Key &key, std::size_t hash, std::size_t *position) const
+bool FlowTable::matches(std::uint32_t slot, const Lookup &lookup) const
+{
+    if (!sameKey(m_flows[slot].key, lookup.key))
+        return false;
+    if ((lookup.key.shape & kV6Sides) == 0)
+        return true;
+    const V6Addresses &full = m_v6[slot];
+    return full.lo == lookup.lo && full.hi == lookup.hi;
+}
+
+std::uint32_t FlowTable::find(const Lookup &lookup, std::size_t *position) const
 {
     // The stored hash bits settle almost every probe without touching the flow itself, which
     // at a million flows is a cache miss per probe.
-    const auto tag = std::uint32_t(hash);
+    const auto tag = std::uint32_t(lookup.hash);
     const std::size_t mask = m_table.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = lookup.hash & mask;; i = (i + 1) & mask) {
         const TableEntry entry = m_table[i];
-        if (entry.slot == kNone || (entry.hash == tag && sameKey(m_flows[entry.slot].key, key))) {
+        if (entry.slot == kNone || (entry.hash == tag && matches(entry.slot, lookup))) {
             *position = i;
             return entry.slot;
         }
     }
 }
 
-std::size_t FlowTable::positionOf(std::uint32_t slot) const
+void FlowTable::endpointsOf(std::uint32_t slot, IpAddress &lo, IpAddress &hi) const
+{
+    const Key &key = m_flows[slot].key;
+    if (key.shape & kV6Sides) {
+        lo = m_v6[slot].lo;
+        hi = m_v6[slot].hi;
+    } else {
+        lo = unfoldAddress(key.lo, IpAddress::Family((key.shape >> kLoFamilyShift) & 3));
+        hi = unfoldAddress(key.hi, IpAddress::Family((key.shape >> kHiFamilyShift) & 3));
+    }
+}
+
+// The hash prepare() gave the flow's packets, computed again: only a flow that ends needs it,
+// so flows do not keep it.
+std::size_t FlowTable::flowHash(std::uint32_t slot) const
+{
+    const Key &key = m_flows[slot].key;
+    IpAddress lo;
+    IpAddress hi;
+    endpointsOf(slot, lo, hi);
+    return hashKey(lo, hi, key.loPort, key.hiPort, key.protocol, key.shape & kHasPorts,
+                   key.tunnel != 0 ? m_identities[key.tunnel - 1].hash : 0);
+}
+
+std::size_t FlowTable::positionOf(std::uint32_t slot, std::size_t hash) const
 {
     const std::size_t mask = m_table.size() - 1;
-    std::size_t i = m_flows[slot].hash & mask;
+    std::size_t i = hash & mask;
     while (m_table[i].slot != slot)
         i = (i + 1) & mask;
+    Q_ASSERT(m_table[i].hash == std::uint32_t(hash)); // flowHash() is the hash prepare() gave
     return i;
 }
 
@@ -466,8 +522,7 @@ void FlowTable::linkNewest(std::uint32_t slot)
         m_oldest = slot;
 }
 
-std::uint32_t FlowTable::create(const Key &key, std::size_t hash, bool aIsHi,
-                                std::int64_t timestampUs)
+std::uint32_t FlowTable::create(const Lookup &lookup, bool aIsHi, std::int64_t timestampUs)
 {
     if (m_size >= m_options.maxFlows && m_size > 0) {
         if (!m_recencyList)
@@ -482,31 +537,27 @@ std::uint32_t FlowTable::create(const Key &key, std::size_t hash, bool aIsHi,
         slot = m_free.back();
         m_free.pop_back();
     } else {
-        slot = std::uint32_t(m_flows.size());
-        if (m_flows.size() == m_flows.capacity()) {
-            // Grown by hand (doubling, as emplace_back would) so the new block can be backed
-            // by huge pages before the flows are moved into it.
-            std::vector<Flow> flows;
-            flows.reserve(std::max<std::size_t>(64, m_flows.capacity() * 2));
-            adviseHugePages(flows.data(), flows.capacity() * sizeof(Flow));
-            flows.assign(m_flows.begin(), m_flows.end());
-            m_flows.swap(flows);
-        }
-        m_flows.emplace_back();
+        slot = m_flows.size();
+        m_flows.grow(); // written below
+        m_cold.grow();
+        m_details.grow(); // left unwritten unless the flow is tunnelled
+        m_v6.grow();      // or has an IPv6 side
         if (m_options.secondBuckets)
             m_buckets.emplace_back();
     }
     Flow &flow = m_flows[slot];
     flow = Flow{};
-    flow.key = key;
+    flow.key = lookup.key;
     flow.aIsHi = aIsHi;
     flow.alive = 1;
     flow.newer = flow.older = kNone;
-    flow.hash = std::uint32_t(hash);
-    flow.firstUs = flow.lastUs = timestampUs;
+    flow.lastUs = timestampUs;
+    m_cold[slot] = FlowCold{timestampUs, {0, 0}};
+    if (lookup.key.shape & kV6Sides)
+        m_v6[slot] = V6Addresses{lookup.lo, lookup.hi};
     std::size_t position = 0;
-    find(key, hash, &position);
-    m_table[position] = TableEntry{slot, std::uint32_t(hash)};
+    find(lookup, &position);
+    m_table[position] = TableEntry{slot, std::uint32_t(lookup.hash)};
     ++m_size;
     if (m_recencyList)
         linkNewest(slot);
@@ -526,9 +577,10 @@ void FlowTable::end(std::uint32_t slot, FlowRecord::End reason)
     ended.end = reason;
     ended.buckets = std::move(buckets);
 
-    if (TableEntry &recent = m_recent[m_flows[slot].hash & kRecentMask]; recent.slot == slot)
+    const std::size_t hash = flowHash(slot);
+    if (TableEntry &recent = m_recent[hash & kRecentMask]; recent.slot == slot)
         recent.slot = kNone;
-    eraseFromTable(positionOf(slot));
+    eraseFromTable(positionOf(slot, hash));
     if (m_recencyList)
         unlink(slot);
     m_flows[slot].alive = 0;
@@ -561,15 +613,19 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
             }
         }
     }
+    const IpAddress &lo = swap ? packet.dst : packet.src;
+    const IpAddress &hi = swap ? packet.src : packet.dst;
     Prepared prepared;
     Key &key = prepared.key;
     key = Key{};
-    key.lo = swap ? packet.dst : packet.src;
-    key.hi = swap ? packet.src : packet.dst;
+    key.lo = foldAddress(lo);
+    key.hi = foldAddress(hi);
     key.loPort = swap ? dstPort : srcPort;
     key.hiPort = swap ? srcPort : dstPort;
     key.protocol = packet.protocol;
-    key.hasPorts = packet.hasPorts ? 1 : 0;
+    key.shape =
+        std::uint8_t((packet.hasPorts ? kHasPorts : 0) | int(lo.family()) << kLoFamilyShift |
+                     int(hi.family()) << kHiFamilyShift);
     // The key is hashed with its tunnel identity's hash, which the packet's outer addresses
     // give without a lookup; the identity's entry is looked up in add(), once loaded.
     if (packet.tunnelCount > 0) {
@@ -577,16 +633,13 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
         prepared.identityHash = identityHash(packet, swap, prepared.identity);
         __builtin_prefetch(&m_identityIndex[prepared.identityHash & (m_identityIndex.size() - 1)]);
     }
-    prepared.hash =
-        hashKey(swap ? packet.dst : packet.src, swap ? packet.src : packet.dst, key.loPort,
-                key.hiPort, key.protocol, key.hasPorts, prepared.identityHash);
+    prepared.hash = hashKey(lo, hi, key.loPort, key.hiPort, key.protocol, key.shape & kHasPorts,
+                            prepared.identityHash);
     prepared.swap = swap;
     const TableEntry recent = m_recent[prepared.hash & kRecentMask];
     if (recent.slot != kNone && recent.hash == std::uint32_t(prepared.hash)) {
-        // Most likely this packet's flow (add() checks the key): load it, both its lines.
-        const auto *flow = reinterpret_cast<const char *>(&m_flows[recent.slot]);
-        __builtin_prefetch(flow);
-        __builtin_prefetch(flow + sizeof(Flow) - 1);
+        // Most likely this packet's flow (add() checks the key): load it.
+        __builtin_prefetch(&m_flows[recent.slot]);
         prepared.recent = true;
     } else {
         __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
@@ -627,14 +680,15 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
     Key key = prepared.key;
     if (packet.tunnelCount > 0)
         key.tunnel = internIdentity(packet, prepared) + 1;
+    const Lookup lookup{key, hash, swap ? packet.dst : packet.src, swap ? packet.src : packet.dst};
     TableEntry &recent = m_recent[hash & kRecentMask];
     std::uint32_t slot = kNone;
     if (recent.slot != kNone && recent.hash == std::uint32_t(hash) &&
-        sameKey(m_flows[recent.slot].key, key)) {
+        matches(recent.slot, lookup)) {
         slot = recent.slot;
     } else {
         std::size_t position = 0;
-        slot = find(key, hash, &position);
+        slot = find(lookup, &position);
         // A saturating count, as a branch predictor keeps: do packets the recent-flow cache
         // misses mostly belong to flows in the table (prefetchFlow() pays off) or start new ones?
         if (slot != kNone)
@@ -649,19 +703,27 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
         slot = kNone;
     }
     if (slot == kNone)
-        slot = create(key, hash, swap, timestampUs);
+        slot = create(lookup, swap, timestampUs);
     else
         touch(slot);
     recent = TableEntry{slot, std::uint32_t(hash)};
 
     Flow &flow = m_flows[slot];
     const int direction = (swap == bool(flow.aIsHi)) ? 0 : 1;
-    if (key.tunnel != 0 && flow.tunnelDetail[direction] == 0)
-        flow.tunnelDetail[direction] = internDetail(packet, swap, key.tunnel - 1);
-    flow.packets[direction] += 1;
+    if (key.tunnel != 0 && (flow.detailSeen & (1 << direction)) == 0) {
+        TunnelDetails &details = m_details[slot];
+        if (flow.detailSeen == 0)
+            details = {0, 0};
+        details[size_t(direction)] = internDetail(packet, swap, key.tunnel - 1);
+        flow.detailSeen |= std::uint8_t(1 << direction);
+    }
+    if (++flow.packets[direction] == 0)
+        ++m_cold[slot].packetsHigh[direction];
     flow.bytes[direction] += wireLength;
-    flow.firstUs = std::min(flow.firstUs, timestampUs);
-    flow.lastUs = std::max(flow.lastUs, timestampUs);
+    if (timestampUs >= flow.lastUs)
+        flow.lastUs = timestampUs;
+    else if (std::int64_t &firstUs = m_cold[slot].firstUs; timestampUs < firstUs)
+        firstUs = timestampUs; // a packet from the past (merged captures, clock steps)
     if (packet.protocol == 6)
         flow.tcpFlags |= packet.tcpFlags;
 
@@ -689,21 +751,28 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
 void FlowTable::recordAt(std::uint32_t slot, FlowRecord &r) const
 {
     const Flow &flow = m_flows[slot];
+    const FlowCold &cold = m_cold[slot];
     const Key &key = flow.key;
     const bool aIsHi = flow.aIsHi;
-    r.a = aIsHi ? key.hi : key.lo;
-    r.b = aIsHi ? key.lo : key.hi;
+    IpAddress lo;
+    IpAddress hi;
+    endpointsOf(slot, lo, hi);
+    r.a = aIsHi ? hi : lo;
+    r.b = aIsHi ? lo : hi;
     r.aPort = aIsHi ? key.hiPort : key.loPort;
     r.bPort = aIsHi ? key.loPort : key.hiPort;
     r.protocol = key.protocol;
-    r.hasPorts = key.hasPorts != 0;
+    r.hasPorts = (key.shape & kHasPorts) != 0;
     r.tcpFlags = flow.tcpFlags;
     r.end = FlowRecord::End::Active;
-    r.packetsAb = flow.packets[0];
+    const auto packets = [&](int direction) {
+        return std::uint64_t(cold.packetsHigh[direction]) << 32 | flow.packets[direction];
+    };
+    r.packetsAb = packets(0);
     r.bytesAb = flow.bytes[0];
-    r.packetsBa = flow.packets[1];
+    r.packetsBa = packets(1);
     r.bytesBa = flow.bytes[1];
-    r.firstUs = flow.firstUs;
+    r.firstUs = cold.firstUs;
     r.lastUs = flow.lastUs;
     const auto levels = [&](std::uint32_t id, std::vector<TunnelLevel> &into) {
         into.clear();
@@ -716,8 +785,9 @@ void FlowTable::recordAt(std::uint32_t slot, FlowRecord &r) const
             into.push_back(aIsHi ? reversed(level) : level);
         }
     };
-    levels(flow.tunnelDetail[0], r.tunnel);
-    levels(flow.tunnelDetail[1], r.tunnelBa);
+    const TunnelDetails details = flow.detailSeen != 0 ? m_details[slot] : TunnelDetails{0, 0};
+    levels(details[0], r.tunnel);
+    levels(details[1], r.tunnelBa);
     if (m_options.secondBuckets)
         r.buckets = m_buckets[slot];
     else
@@ -755,7 +825,10 @@ std::vector<FlowRecord> FlowTable::activeFlows() const
 
 std::size_t FlowTable::memoryBytes() const
 {
-    return m_flows.capacity() * sizeof(Flow) + m_free.capacity() * sizeof(std::uint32_t) +
+    // The tunnel and IPv6 arrays count in full, though only their flows' pages are touched.
+    return m_flows.capacity() * sizeof(Flow) + m_cold.capacity() * sizeof(FlowCold) +
+           m_details.capacity() * sizeof(TunnelDetails) + m_v6.capacity() * sizeof(V6Addresses) +
+           m_free.capacity() * sizeof(std::uint32_t) +
            (m_table.capacity() + m_recent.capacity()) * sizeof(TableEntry) +
            m_paths.capacity() * sizeof(TunnelPath) +
            m_pathIndex.size() * (sizeof(TunnelPath) + 2 * sizeof(void *) + sizeof(std::uint32_t)) +

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "PacketDecoder.h"
+#include "SegmentedArray.h"
 
 #include <cstdint>
 #include <unordered_map>
@@ -101,9 +102,9 @@ public:
     // The same flows one at a time, without a record per flow held at once: the slots below
     // slotCount() that are active hold one each, in the order the flows were created (unless a
     // freed slot was reused).
-    std::uint32_t slotCount() const { return std::uint32_t(m_flows.size()); }
+    std::uint32_t slotCount() const { return m_flows.size(); }
     bool activeAt(std::uint32_t slot) const { return m_flows[slot].alive != 0; }
-    std::int64_t firstUsAt(std::uint32_t slot) const { return m_flows[slot].firstUs; }
+    std::int64_t firstUsAt(std::uint32_t slot) const { return m_cold[slot].firstUs; }
     // The flow in `slot` as a record, written over `into`, whose vectors keep their memory.
     void recordAt(std::uint32_t slot, FlowRecord &into) const;
 
@@ -117,17 +118,24 @@ public:
 
     const FlowTableOptions &options() const { return m_options; }
 
+    // A flow's identity in 20 bytes, compared as words. An IPv4 address is its four bytes; an
+    // IPv6 address is folded to four (its words XORed), and the flow keeps the full address
+    // beside (see V6Addresses), checked whenever the folds match.
     struct Key
     {
-        IpAddress lo; // the lower (address, port) endpoint
-        IpAddress hi;
+        std::uint32_t lo; // the lower (address, port) endpoint's address, folded
+        std::uint32_t hi;
         std::uint16_t loPort;
         std::uint16_t hiPort;
         std::uint8_t protocol;
-        std::uint8_t hasPorts;
+        std::uint8_t shape;   // kHasPorts, and each address's IpAddress::Family (see kLoFamily)
+        std::uint16_t zero;   // always 0
         std::uint32_t tunnel; // 0: none; else the tunnel identity's number + 1 (the levels
                               // without key and payload; see TunnelIdentity)
     };
+    static constexpr std::uint8_t kHasPorts = 1;
+    static constexpr int kLoFamilyShift = 1; // two bits each
+    static constexpr int kHiFamilyShift = 3;
 
     // A tunnel identity's outermost level as words (see IdentityEntry).
     struct IdentityWords
@@ -150,23 +158,38 @@ public:
 private:
     static constexpr std::uint32_t kNone = 0xffffffffu;
 
-    struct Flow
+    // What every packet of a flow reads and writes, in one cache line: at a million flows each
+    // line a packet touches is a miss. The rest of the flow is in FlowCold, touched when the
+    // flow starts or ends and when a packet arrives out of time order, and in arrays of their
+    // own that only tunnelled and IPv6 flows write (their pages stay untouched otherwise).
+    struct alignas(64) Flow
     {
         Key key;
         std::uint8_t tcpFlags;
         std::uint8_t aIsHi; // side A is key.hi
         std::uint8_t alive;
-        std::uint8_t reserved;
+        std::uint8_t detailSeen; // bit d: m_details[slot][d] is set
         // LRU neighbours (slot indices); before the list is built, the two halves of the
         // flow's recency stamp.
         std::uint32_t newer;
         std::uint32_t older;
-        std::uint32_t tunnelDetail[2]; // interned full paths seen first per direction, + 1
-        std::uint32_t hash;            // the key's hash, low 32 bits
-        std::uint64_t packets[2];      // [0] A → B
-        std::uint64_t bytes[2];
-        std::int64_t firstUs;
-        std::int64_t lastUs;
+        std::int64_t lastUs;      // latest packet timestamp, microseconds (UTC)
+        std::uint64_t bytes[2];   // [0] A → B
+        std::uint32_t packets[2]; // low 32 bits; FlowCold::packetsHigh has the rest
+    };
+    static_assert(sizeof(Flow) == 64, "a flow's hot part is one cache line");
+    struct FlowCold
+    {
+        std::int64_t firstUs; // earliest packet timestamp
+        std::uint32_t packetsHigh[2];
+    };
+    // A tunnelled flow's full paths (keys, payloads) seen first per direction, interned, + 1.
+    using TunnelDetails = std::array<std::uint32_t, 2>;
+    // The full addresses of a flow with an IPv6 side.
+    struct V6Addresses
+    {
+        IpAddress lo;
+        IpAddress hi;
     };
 
     struct TunnelPath
@@ -194,6 +217,7 @@ private:
     {
         std::uint32_t path;   // the identity as an interned path (index into m_paths)
         std::uint32_t detail; // the full path (keys, payloads) interned last under it, + 1
+        std::uint64_t hash;   // as identityHash() gives it, for flowHash()
     };
 
     std::uint32_t internPath(const TunnelPath &path);
@@ -206,9 +230,20 @@ private:
         std::uint32_t hash; // the key's hash, low 32 bits
     };
 
-    std::uint32_t find(const Key &key, std::size_t hash, std::size_t *position) const;
-    std::size_t positionOf(std::uint32_t slot) const;
-    std::uint32_t create(const Key &key, std::size_t hash, bool aIsHi, std::int64_t timestampUs);
+    // A packet's key with its endpoints' full addresses, for keys with an IPv6 side.
+    struct Lookup
+    {
+        const Key &key;
+        std::size_t hash;
+        const IpAddress &lo;
+        const IpAddress &hi;
+    };
+    bool matches(std::uint32_t slot, const Lookup &lookup) const;
+    std::uint32_t find(const Lookup &lookup, std::size_t *position) const;
+    std::size_t flowHash(std::uint32_t slot) const;
+    std::size_t positionOf(std::uint32_t slot, std::size_t hash) const;
+    void endpointsOf(std::uint32_t slot, IpAddress &lo, IpAddress &hi) const;
+    std::uint32_t create(const Lookup &lookup, bool aIsHi, std::int64_t timestampUs);
     void end(std::uint32_t slot, FlowRecord::End reason);
     void eraseFromTable(std::size_t position);
     void grow();
@@ -220,7 +255,10 @@ private:
     void sweepIdle();
 
     FlowTableOptions m_options;
-    std::vector<Flow> m_flows; // slots; dead ones are on m_free
+    SegmentedArray<Flow> m_flows;            // slots; dead ones are on m_free
+    SegmentedArray<FlowCold> m_cold;         // by slot
+    SegmentedArray<TunnelDetails> m_details; // by slot; written for tunnelled flows only
+    SegmentedArray<V6Addresses> m_v6;        // by slot; written for flows with an IPv6 side
     std::vector<std::uint32_t> m_free;
     std::vector<TableEntry> m_table; // open addressing (linear probing) over slot indices
     // The flows packets met lately, direct-mapped by hash: a hot set of conversations among a

@@ -879,6 +879,81 @@ private slots:
         QCOMPARE(report.summary.flows, report.flows.size());
     }
 
+    // Flows keep an address in four bytes: an IPv6 address folded (its words XORed), with the
+    // full address beside. Addresses whose folds are equal must still be different flows, and
+    // IPv6 flows must leave the table (limit, timeout) and come back as any other.
+    void foldedAddressesStayApart()
+    {
+        FlowTableOptions options;
+        options.maxFlows = 3;
+        options.idleTimeoutUs = 60 * 1000000;
+        FlowTable table(options);
+        std::int64_t us = 0;
+        const auto add = [&](const QByteArray &frame, std::int64_t step = 1000) {
+            table.add(decodeFrame(LinkType::Raw, frame), us += step, 100);
+        };
+        const auto udp6 = [](const char *src, const char *dst) {
+            return ipv6(src, dst, 17, udp(4000, 53, filler(4)));
+        };
+        const auto udp4 = [](const char *src, const char *dst) {
+            return ipv4(src, dst, 17, udp(4000, 53, filler(4)));
+        };
+        // The same words in another order, and an IPv4 address inside an IPv6 one: equal folds.
+        add(udp6("fd00::1", "fd00::2"));
+        add(udp6("0:0:0:1:fd00::", "0:0:0:2:fd00::"));
+        add(udp4("10.0.0.1", "10.0.0.2"));
+        add(udp6("fd00::1", "fd00::2"));
+        QCOMPARE(table.size(), size_t(3));
+        QCOMPARE(table.evicted(), 0u);
+        // ::a00:1 folds to 10.0.0.1: a fourth flow, which evicts the least recently active.
+        add(udp6("::a00:1", "::a00:2"));
+        QCOMPARE(table.evicted(), 1u);
+        std::vector<FlowRecord> ended = table.takeEnded();
+        QCOMPARE(ended.size(), size_t(1));
+        QCOMPARE(ended[0].a, ip("0:0:0:1:fd00::"));
+        QCOMPARE(ended[0].b, ip("0:0:0:2:fd00::"));
+        QCOMPARE(ended[0].end, FlowRecord::End::FlowLimit);
+        // It comes back as a new flow; the rest go quiet and time out around it.
+        add(udp6("0:0:0:2:fd00::", "0:0:0:1:fd00::"), 61 * 1000000);
+        add(udp6("0:0:0:2:fd00::", "0:0:0:1:fd00::"), 1000);
+        ended = table.takeEnded();
+        QCOMPARE(ended.size(), size_t(3));
+        for (const FlowRecord &flow : ended)
+            QCOMPARE(flow.end, FlowRecord::End::IdleTimeout);
+        std::sort(ended.begin(), ended.end(), flowRecordLess);
+        QCOMPARE(ended[0].a, ip("fd00::1"));
+        QCOMPARE(ended[0].b, ip("fd00::2"));
+        QCOMPARE(ended[0].packetsAb, 2u);
+        QCOMPARE(ended[1].a, ip("10.0.0.1"));
+        QCOMPARE(ended[1].packetsAb, 1u);
+        QCOMPARE(ended[2].a, ip("::a00:1"));
+        QCOMPARE(ended[2].packetsAb, 1u);
+        const std::vector<FlowRecord> active = table.activeFlows();
+        QCOMPARE(active.size(), size_t(1));
+        QCOMPARE(active[0].a, ip("0:0:0:2:fd00::"));
+        QCOMPARE(active[0].b, ip("0:0:0:1:fd00::"));
+        QCOMPARE(active[0].packetsAb, 2u);
+        QCOMPARE(active[0].firstUs, active[0].lastUs - 1000);
+
+        // Flows are told apart by their key's hash before any compare: only keys whose hashes
+        // share their low 32 bits are ever compared. Among 300,000 addresses of one fold some
+        // pairs do (about ten expected), and must stay apart.
+        FlowTableOptions many;
+        many.maxFlows = 1000000;
+        many.secondBuckets = false;
+        FlowTable sameFold(many);
+        DecodedPacket packet = decodeFrame(LinkType::Raw, udp6("fd00::1", "fd00::2"));
+        constexpr std::uint32_t kAddresses = 300000;
+        for (std::uint32_t i = 0; i < kAddresses; ++i) {
+            std::array<std::uint8_t, 16> bytes{0, 0, 0, 0, 0, 0, 0, 0, 0xfd, 0, 0, 0, 0, 0, 0, 1};
+            for (int b = 0; b < 4; ++b) // words 0 and 1 are equal: they cancel in the fold
+                bytes[size_t(b)] = bytes[size_t(b + 4)] = std::uint8_t(i >> (8 * b));
+            packet.src = IpAddress::fromV6(bytes);
+            sameFold.add(packet, i, 100);
+        }
+        QCOMPARE(sameFold.size(), size_t(kAddresses));
+    }
+
     // Flows are found first through the table's small recent-flow cache. Conversations that come
     // back after they were evicted or timed out, more of them than the cache holds, must still
     // be counted whole: per conversation, the packets over all its reported flows are exactly
