@@ -12,6 +12,12 @@
 // includes the FlowRecords it returns). Every measurement runs in a fresh child process.
 // Build in Release.
 //
+// The files are measured in interleaved rounds (each round runs every measurement on every
+// file). Besides best-of-rounds rates, each round's rate is divided by the bare loop's on the
+// same file in the same round, run just before it: a virtual machine's speed drifts by tens of
+// percent within minutes, and those per-round ratios (median over the rounds) cancel the drift
+// that ratios of best runs taken minutes apart do not.
+//
 //   bench_capture [--dir DIR] [--packets N] [--runs N] [--tshark-packets N] [--only TEXT]
 //                 [--snaplen N] [--remove-files]
 
@@ -269,7 +275,45 @@ struct FileFigures
     double tableBytesPerFlow = 0, tableRssPerFlow = 0, peakRssPerFlow = 0;
     long cliPeakKb = 0;
     std::uint64_t flows = 0;
+    // Per round: our CPU rate over the bare loop's in the same round.
+    std::vector<double> analyzeOfBare, cliOfBare;
 };
+
+// The median and range of per-round ratios.
+struct Spread
+{
+    double median = 0, low = 0, high = 0;
+
+    static Spread of(std::vector<double> values)
+    {
+        Spread spread;
+        if (values.empty())
+            return spread;
+        std::sort(values.begin(), values.end());
+        const std::size_t n = values.size();
+        spread.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        spread.low = values.front();
+        spread.high = values.back();
+        return spread;
+    }
+    std::string text(double scale, const char *unit) const
+    {
+        char line[64];
+        std::snprintf(line, sizeof line, "%.2f%s (%.2f-%.2f)", median * scale, unit, low * scale,
+                      high * scale);
+        return line;
+    }
+};
+
+// Per round, `ofBare` of an encapsulated file over its plain file's in the same round.
+std::vector<double> perRoundOverPlain(const std::vector<double> &ofBare,
+                                      const std::vector<double> &plainOfBare)
+{
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < std::min(ofBare.size(), plainOfBare.size()); ++i)
+        ratios.push_back(ofBare[i] / plainOfBare[i]);
+    return ratios;
+}
 
 const char *verdict(bool met)
 {
@@ -444,6 +488,9 @@ int main(int argc, char *argv[])
             figures.analyzeCpu.add(n / field(analyze.output, "cpu"));
             figures.cli.add(n / flows.seconds);
             figures.cliCpu.add(n / flows.cpuSeconds);
+            figures.analyzeOfBare.push_back(field(bare.output, "cpu") /
+                                            field(analyze.output, "cpu"));
+            figures.cliOfBare.push_back(field(bare.output, "cpu") / flows.cpuSeconds);
             figures.cliPeakKb = std::max(figures.cliPeakKb, flows.maxRssKb);
             figures.flows = std::uint64_t(field(analyze.output, "flows"));
             const double peakBytes =
@@ -574,6 +621,46 @@ int main(int argc, char *argv[])
             verdict(std::max(f.tableBytesPerFlow, f.tableRssPerFlow) <= kTargetBytesPerFlow));
         line += part;
         std::printf("%s\n", line.c_str());
+    }
+
+    std::printf("\nPER ROUND (each round's CPU rate over the bare loop's on the same file in the "
+                "same round; median of %d rounds, range)\n",
+                runs);
+    std::printf("%-16s %-20s %-20s %-20s %-20s\n", "file", "ours of bare", "cli of bare",
+                "ours vs plain", "cli vs plain");
+    for (const FileFigures &f : all) {
+        const FileFigures *plain = plainOf(f);
+        std::string vsPlain = "-", cliVsPlain = "-";
+        if (plain && plain != &f) {
+            vsPlain =
+                Spread::of(perRoundOverPlain(f.analyzeOfBare, plain->analyzeOfBare)).text(1, "x");
+            cliVsPlain = Spread::of(perRoundOverPlain(f.cliOfBare, plain->cliOfBare)).text(1, "x");
+        }
+        std::printf("%-16s %-20s %-20s %-20s %-20s\n", f.label.c_str(),
+                    Spread::of(f.analyzeOfBare).text(100, "%").c_str(),
+                    Spread::of(f.cliOfBare).text(100, "%").c_str(), vsPlain.c_str(),
+                    cliVsPlain.c_str());
+    }
+    for (const FileFigures &f : all) {
+        const FileFigures *plain = plainOf(f);
+        char line[200];
+        if (f.encapsulation == bench::Encapsulation::None) {
+            std::snprintf(line, sizeof line, "%s: of bare %s (cli %s), per-round medians\n",
+                          f.label.c_str(),
+                          verdict(Spread::of(f.analyzeOfBare).median >= kTargetPlainOfBare),
+                          verdict(Spread::of(f.cliOfBare).median >= kTargetPlainOfBare));
+        } else if (plain) {
+            std::snprintf(
+                line, sizeof line, "%s: vs plain %s (cli %s), per-round medians\n", f.label.c_str(),
+                verdict(
+                    Spread::of(perRoundOverPlain(f.analyzeOfBare, plain->analyzeOfBare)).median >=
+                    kTargetEncapsulatedOfPlain),
+                verdict(Spread::of(perRoundOverPlain(f.cliOfBare, plain->cliOfBare)).median >=
+                        kTargetEncapsulatedOfPlain));
+        } else {
+            continue;
+        }
+        std::fputs(line, stdout);
     }
     if (!keep) {
         for (const std::string &path : files)
