@@ -7,10 +7,12 @@
 
 #include "ConnectDialog.h"
 #include "DiagnosticsPanel.h"
+#include "FlowTableModel.h"
 #include "InspectorPanel.h"
 #include "LiveCaptureDialog.h"
 #include "LiveCluster.h"
 #include "MainWindow.h"
+#include "ReplayTimeline.h"
 #include "SnapshotIo.h"
 #include "TestApiServer.h"
 #include "TopologyView.h"
@@ -18,8 +20,10 @@
 #include "support/DemoTraffic.h"
 #include "support/PaintRecorder.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -171,6 +175,7 @@ private slots:
     void diagnosticsPanelSummarises();
     void liveCaptureRejectsBadFilter();
     void liveCaptureShowsFlowsAndKeepsPcapng();
+    void liveCaptureFlowsReachTheWindow();
 
 private:
     QString demoJson() const;
@@ -634,6 +639,74 @@ void TestGuiLive::liveCaptureShowsFlowsAndKeepsPcapng()
     saveScreenshot(dialog, u"live-capture-dialog.png"_s);
     // Everything captured was kept: the pcapng replays into the same flow.
     QVERIFY(QFile(pcapng).size() > 20 * 100);
+}
+
+void TestGuiLive::liveCaptureFlowsReachTheWindow()
+{
+    if (geteuid() != 0)
+        QSKIP("capturing needs root (or the helper with capabilities)");
+    ShownWindow shown;
+    MainWindow &window = shown.window;
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    LiveCaptureDialog *dialog = window.liveCaptureDialog();
+    dialog->interfaceBox()->setCurrentIndex(dialog->interfaceBox()->findText(u"lo"_s));
+    dialog->filterField()->setText(u"udp port 47124"_s);
+    dialog->saveBox()->setChecked(false); // nothing to replay afterwards: the view must stay
+    QSignalSpy updates(dialog, &LiveCaptureDialog::flowsUpdated);
+    QSignalSpy finished(dialog, &LiveCaptureDialog::captureFinished);
+    QSignalSpy refreshed(&window, &MainWindow::liveFlowsShown);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    QVERIFY2(dialog->start(), qPrintable(dialog->errorText()));
+    QUdpSocket receiver;
+    QVERIFY(receiver.bind(QHostAddress::LocalHost, 47124));
+    QUdpSocket sender;
+    const auto captured = [&]() -> std::uint64_t {
+        if (updates.isEmpty())
+            return 0;
+        const auto replay =
+            updates.last().at(0).value<std::shared_ptr<const capture::CaptureReplay>>();
+        return replay->flows().empty() ? 0 : replay->flows().front().packetsAb;
+    };
+    FlowTableModel *model = window.flowModel();
+    const auto shownInWindow = [&]() -> std::uint64_t {
+        if (model->rowCount() != 1)
+            return 0;
+        return model->index(0, FlowTableModel::PacketsAB)
+            .data(FlowTableModel::SortRole)
+            .toULongLong();
+    };
+    for (int attempt = 0; attempt < 100 && captured() == 0; ++attempt) {
+        sender.writeDatagram(QByteArray(64, 'x'), QHostAddress::LocalHost, 47124);
+        QTest::qWait(100);
+    }
+    QVERIFY(captured() > 0);
+    QTest::qWait(300); // a knock still on its way arrives before the count starts
+    const std::uint64_t before = captured();
+    for (int i = 0; i < 20; ++i) {
+        sender.writeDatagram(QByteArray(64, 'x'), QHostAddress::LocalHost, 47124);
+        QTest::qWait(10);
+    }
+    // While the capture runs, the window's flow table (at the newest traffic) counts them all.
+    QTRY_COMPARE_WITH_TIMEOUT(shownInWindow(), before + 20, 10000);
+    QVERIFY(dialog->isCapturing());
+    QVERIFY(window.timeline()->isVisible());
+    // Packets are exported from a capture file; a live view has none.
+    window.flowTable()->selectRow(0);
+    auto *exportPackets = window.findChild<QAction *>(u"actionExportPackets"_s);
+    QVERIFY(exportPackets);
+    QVERIFY(!exportPackets->isEnabled());
+    saveShownWindow(window, u"live-capture-window.png"_s);
+
+    dialog->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!updates.isEmpty() && captured() == before + 20, 5000);
+    QTest::qWait(1500); // the last update reaches the views (paced at one a second)
+    QCOMPARE(shownInWindow(), before + 20);
+    // Paced: one refresh to start with, then at most one a second.
+    QVERIFY2(refreshed.size() >= 2 && refreshed.size() <= elapsed.elapsed() / 1000 + 2,
+             qPrintable(QString::number(refreshed.size())));
+    QVERIFY2(shown.errors.isEmpty(), qPrintable(shown.errors));
 }
 
 QTEST_MAIN(TestGuiLive)

@@ -182,6 +182,7 @@ bool LiveCaptureDialog::start()
                                                  ? tr("through cartograph-capture-helper")
                                                  : tr("directly")));
     updateButtons();
+    emit captureStarted(options.live.interfaceName);
     return true;
 }
 

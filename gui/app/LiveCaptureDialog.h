@@ -50,6 +50,8 @@ public:
     capture::CaptureSession *session() const { return m_session.get(); }
 
 signals:
+    // A capture started on the interface.
+    void captureStarted(const QString &interfaceName);
     // The flows captured so far (ended and active), attributed; at most ten a second.
     void flowsUpdated(std::shared_ptr<const cartograph::capture::CaptureReplay> replay);
     // The capture ended (stopped, or the interface went away); pcapngPath is empty when nothing

@@ -4,6 +4,7 @@
 #include "FlowExport.h"
 #include "FlowTableModel.h"
 #include "InspectorPanel.h"
+#include "LiveCaptureDialog.h"
 #include "ReplayTimeline.h"
 #include "SnapshotIo.h"
 #include "TopologyView.h"
@@ -655,7 +656,13 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
     // The capture follows the snapshot: its endpoints are attributed afresh.
     if (!m_pendingCapture.isEmpty())
         startCaptureLoad(std::exchange(m_pendingCapture, QString()));
-    else if (m_replay)
+    else if (m_replay && m_replayIsLive) {
+        // The live capture's flows are attributed afresh, as a file's would be re-read.
+        if (!m_pendingLiveFlows)
+            m_pendingLiveFlows = m_replay;
+        if (!m_liveFlowsLoading)
+            startLiveFlowsLoad();
+    } else if (m_replay)
         startCaptureLoad(m_replay->path);
     for (auto it = recentPaths.crbegin(); it != recentPaths.crend(); ++it)
         m_settings.addRecentFile(*it);
@@ -767,7 +774,8 @@ void MainWindow::updateActions()
     for (QAction *action : {m_zoomInAction, m_zoomOutAction, m_zoomFitAction, m_zoomResetAction})
         action->setEnabled(loaded);
     m_exportFlowsAction->setEnabled(m_replay != nullptr);
-    m_exportPacketsAction->setEnabled(m_replay && !selectedFlows().empty());
+    // Packets are exported from the capture file, which a live view does not have (yet).
+    m_exportPacketsAction->setEnabled(m_replay && !m_replayIsLive && !selectedFlows().empty());
 }
 
 // --- recent files --------------------------------------------------------------------------
@@ -1250,6 +1258,7 @@ struct MainWindow::CaptureLoad
     std::vector<std::pair<diagram::FlowEnd, diagram::FlowEnd>> ends;
     std::optional<Error> error;
     bool cancelled = false;
+    bool live = false; // flows of a live capture, path empty
     qint64 milliseconds = 0;
 };
 
@@ -1419,6 +1428,12 @@ void MainWindow::createCaptureDocks()
         if (m_captureProgressValue)
             m_captureProgress->setValue(m_captureProgressValue->load());
     });
+    m_liveFlowsTimer.setSingleShot(true);
+    m_liveFlowsTimer.setInterval(1000);
+    connect(&m_liveFlowsTimer, &QTimer::timeout, this, [this] {
+        if (m_pendingLiveFlows && !m_liveFlowsLoading)
+            startLiveFlowsLoad();
+    });
 }
 
 void MainWindow::openCaptureDialog()
@@ -1448,6 +1463,9 @@ void MainWindow::openCapture(const QString &path)
 
 void MainWindow::startCaptureLoad(const QString &path)
 {
+    // A file replaces the live capture's flows in the views (the capture goes on).
+    m_followLiveCapture = false;
+    m_pendingLiveFlows.reset();
     if (m_captureCancel)
         m_captureCancel->store(true);
     auto cancel = std::make_shared<std::atomic_bool>(false);
@@ -1501,10 +1519,66 @@ void MainWindow::startCaptureLoad(const QString &path)
     });
 }
 
+void MainWindow::showLiveFlows(std::shared_ptr<const capture::CaptureReplay> replay)
+{
+    if (!m_followLiveCapture || !replay)
+        return;
+    m_pendingLiveFlows = std::move(replay);
+    if (!m_liveFlowsLoading && !m_liveFlowsTimer.isActive())
+        startLiveFlowsLoad();
+}
+
+void MainWindow::startLiveFlowsLoad()
+{
+    std::shared_ptr<const capture::CaptureReplay> live = std::exchange(m_pendingLiveFlows, nullptr);
+    if (!live)
+        return;
+    if (m_captureLoading) { // a file's replay gives way to the live capture started since
+        m_captureCancel->store(true);
+        m_captureLoading = false;
+        m_captureProgressTimer.stop();
+        m_captureBusy->hide();
+    }
+    m_liveFlowsLoading = true;
+    m_liveFlowsTimer.start();
+    const quint64 generation = ++m_captureGeneration;
+    std::shared_ptr<const ClusterSnapshot> snapshot = m_cluster.ok() ? m_cluster.snapshot : nullptr;
+    std::shared_ptr<const diagram::TopologyScene> scene =
+        m_cluster.ok() ? m_cluster.scene : nullptr;
+    auto job = QtConcurrent::run([live, snapshot, scene]() {
+        CaptureLoad load;
+        load.live = true;
+        load.scene = scene;
+        QElapsedTimer timer;
+        timer.start();
+        // Attributed here, to the snapshot on screen (it may be newer than the dialog's).
+        auto attributor = snapshot ? std::make_shared<capture::EndpointAttributor>(*snapshot)
+                                   : std::make_shared<capture::EndpointAttributor>();
+        auto shared = std::make_shared<const capture::CaptureReplay>(
+            replayFromFlows(live->report.flows, live->report.summary, *attributor));
+        load.ends.reserve(shared->flows().size());
+        for (std::size_t i = 0; i < shared->flows().size(); ++i) {
+            load.ends.emplace_back(flowEnd(snapshot.get(), shared->endpointA[i]),
+                                   flowEnd(snapshot.get(), shared->endpointB[i]));
+        }
+        load.replay = std::move(shared);
+        load.attributor = std::move(attributor);
+        load.milliseconds = timer.elapsed();
+        return load;
+    });
+    whenFinished(job, this, [this, generation](const CaptureLoad &load) {
+        m_liveFlowsLoading = false;
+        finishCaptureLoad(generation, load);
+        if (m_pendingLiveFlows && !m_liveFlowsTimer.isActive())
+            startLiveFlowsLoad();
+    });
+}
+
 void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
 {
     if (generation != m_captureGeneration) {
-        log(tr("Dropped the replay of %1: something else was opened meanwhile").arg(load.path));
+        if (!load.live)
+            log(tr("Dropped the replay of %1: something else was opened meanwhile").arg(load.path));
         return;
     }
     m_captureLoading = false;
@@ -1522,10 +1596,13 @@ void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
         return;
     }
 
-    const bool samePath = m_replay && m_replay->path == load.path;
+    const bool samePath = m_replay && m_replayIsLive == load.live && m_replay->path == load.path;
     const std::int64_t keepPosition = samePath ? m_timeline->position() : 0;
+    // A live view stays at the newest traffic unless the admin moved back in time.
+    const bool followEnd = load.live && (!samePath || m_timeline->position() >= m_replay->lastUs);
     const capture::TimelineMode keepMode = m_timeline->mode();
     m_replay = load.replay;
+    m_replayIsLive = load.live;
     m_attributor = load.attributor;
     m_captureOptions = load.options;
     m_flowEnds = load.ends;
@@ -1563,10 +1640,22 @@ void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
     }
     m_timeline->setMode(keepMode);
     m_timeline->setRange(m_replay->firstUs, m_replay->lastUs);
-    if (samePath)
+    if (followEnd)
+        m_timeline->seek(m_replay->lastUs);
+    else if (samePath)
         m_timeline->seek(keepPosition);
     updateFlowFilter();
     applyReplayPosition(true);
+    if (load.live) {
+        if (!samePath) {
+            m_flowTable->resizeColumnsToContents();
+            log(tr("Showing the flows of the live capture on %1 as they come")
+                    .arg(m_liveInterface));
+        }
+        updateActions();
+        emit liveFlowsShown();
+        return;
+    }
     m_flowTable->resizeColumnsToContents();
 
     const capture::CaptureSummary &summary = m_replay->report.summary;
@@ -1753,7 +1842,9 @@ void MainWindow::exportFlowsDialog()
     QString selectedFilter = csvFilter;
     const QString suggestion =
         QDir(m_settings.lastDirectory())
-            .filePath(QFileInfo(m_replay->path).completeBaseName() + QStringLiteral("-flows.csv"));
+            .filePath((m_replayIsLive ? QStringLiteral("live-") + m_liveInterface
+                                      : QFileInfo(m_replay->path).completeBaseName()) +
+                      QStringLiteral("-flows.csv"));
     QString path = QFileDialog::getSaveFileName(this, tr("Export Flows"), suggestion,
                                                 csvFilter + QStringLiteral(";;") + jsonFilter,
                                                 &selectedFilter);

@@ -132,6 +132,8 @@ signals:
     void snapshotSaved(const QString &path);
     void diagramExported(const QString &path);
     void captureLoaded();
+    // The views show a newer state of the live capture's flows.
+    void liveFlowsShown();
     void captureFailed(const QString &message);
     void flowsExported(const QString &path);
     void packetsExported(const QString &path, quint64 packets);
@@ -155,6 +157,11 @@ private:
     void exportFlowsDialog();
     void exportPacketsDialog();
     void startCaptureLoad(const QString &path);
+    // A live capture's flows (LiveCaptureDialog::flowsUpdated) shown as a replay, attributed to
+    // the snapshot on screen off the GUI thread: the newest update wins while one is being
+    // prepared, and the views change at most once a second.
+    void showLiveFlows(std::shared_ptr<const capture::CaptureReplay> replay);
+    void startLiveFlowsLoad();
     struct CaptureLoad;
     void finishCaptureLoad(quint64 generation, const CaptureLoad &load);
     void applyReplayPosition(bool force = false);
@@ -266,6 +273,13 @@ private:
     std::optional<capture::SecondSpan> m_shownSpan; // what the table, charts, overlay show
     QString m_pendingCapture;                       // waits for the snapshot that is loading
     quint64 m_captureGeneration = 0;
+    // A live capture's flows in the views: from the capture's start until a file is opened.
+    bool m_followLiveCapture = false;
+    bool m_replayIsLive = false; // m_replay is a live capture's: no file behind it
+    QString m_liveInterface;
+    std::shared_ptr<const capture::CaptureReplay> m_pendingLiveFlows; // newest, not yet shown
+    bool m_liveFlowsLoading = false;
+    QTimer m_liveFlowsTimer; // paces the views' refreshes
     bool m_captureLoading = false;
     std::shared_ptr<std::atomic_bool> m_captureCancel;
     std::shared_ptr<std::atomic_int> m_captureProgressValue; // per mille, from the worker

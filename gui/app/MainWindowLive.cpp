@@ -182,6 +182,14 @@ LiveCaptureDialog *MainWindow::liveCaptureDialog()
 {
     if (!m_liveCapture) {
         m_liveCapture = new LiveCaptureDialog(this);
+        // The capture's flows are drawn on the topology, tabled and charted while it runs.
+        connect(m_liveCapture, &LiveCaptureDialog::captureStarted, this,
+                [this](const QString &interfaceName) {
+                    m_followLiveCapture = true;
+                    m_liveInterface = interfaceName;
+                    m_pendingLiveFlows.reset();
+                });
+        connect(m_liveCapture, &LiveCaptureDialog::flowsUpdated, this, &MainWindow::showLiveFlows);
         connect(m_liveCapture, &LiveCaptureDialog::captureFinished, this,
                 [this](const QString &pcapng, const QString &error) {
                     if (!error.isEmpty())

@@ -245,7 +245,21 @@ void TrafficCharts::rebuildSeries()
     m_rateAxis->setRange(0, std::max(1.0, double(maximum) / m_unit * 1.08));
     const double seconds =
         m_replay ? double(std::max<std::int64_t>(m_replay->secondCount(), 1)) : 1;
-    m_timeAxis->setRange(0, std::max(1.0, seconds - 1));
+    const double span = std::max(1.0, seconds - 1);
+    m_timeAxis->setRange(0, span);
+    // Whole seconds, at most six ticks, 1-2-5 steps: a fixed tick count would put ticks at
+    // fractions the whole-second labels round (0 0 0 0 1 on a one-second capture).
+    double interval = 1;
+    for (double magnitude = 1; interval * 5 < span; magnitude *= 10) {
+        for (const double step : {1.0, 2.0, 5.0}) {
+            interval = step * magnitude;
+            if (interval * 5 >= span)
+                break;
+        }
+    }
+    m_timeAxis->setTickType(QValueAxis::TicksDynamic);
+    m_timeAxis->setTickAnchor(0);
+    m_timeAxis->setTickInterval(interval);
 
     fillSeries(m_total, m_totalValues);
     m_shownTotal = 0;
