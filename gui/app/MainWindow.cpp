@@ -1600,6 +1600,7 @@ void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
     const std::int64_t keepPosition = samePath ? m_timeline->position() : 0;
     // A live view stays at the newest traffic unless the admin moved back in time.
     const bool followEnd = load.live && (!samePath || m_timeline->position() >= m_replay->lastUs);
+    const bool hadFlows = m_replay && !m_replay->flows().empty();
     const capture::TimelineMode keepMode = m_timeline->mode();
     m_replay = load.replay;
     m_replayIsLive = load.live;
@@ -1647,11 +1648,12 @@ void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
     updateFlowFilter();
     applyReplayPosition(true);
     if (load.live) {
-        if (!samePath) {
+        // Columns fit the first flows; later refreshes keep the widths (the admin's too).
+        if (!samePath || !hadFlows)
             m_flowTable->resizeColumnsToContents();
+        if (!samePath)
             log(tr("Showing the flows of the live capture on %1 as they come")
                     .arg(m_liveInterface));
-        }
         updateActions();
         emit liveFlowsShown();
         return;
