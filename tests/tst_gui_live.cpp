@@ -706,6 +706,15 @@ void TestGuiLive::liveCaptureFlowsReachTheWindow()
     // Paced: one refresh to start with, then at most one a second.
     QVERIFY2(refreshed.size() >= 2 && refreshed.size() <= elapsed.elapsed() / 1000 + 2,
              qPrintable(QString::number(refreshed.size())));
+
+    // A snapshot opened afterwards: the live flows are attributed to it (as a capture file
+    // would be re-read), and stay whole.
+    const qsizetype refreshes = refreshed.size();
+    QSignalSpy loaded(&window, &MainWindow::snapshotLoaded);
+    window.openDemo(DemoFlavour::FlannelVxlan);
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.size() > refreshes, 5000);
+    QCOMPARE(shownInWindow(), before + 20);
     QVERIFY2(shown.errors.isEmpty(), qPrintable(shown.errors));
 }
 

@@ -657,11 +657,14 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
     if (!m_pendingCapture.isEmpty())
         startCaptureLoad(std::exchange(m_pendingCapture, QString()));
     else if (m_replay && m_replayIsLive) {
-        // The live capture's flows are attributed afresh, as a file's would be re-read.
-        if (!m_pendingLiveFlows)
-            m_pendingLiveFlows = m_replay;
-        if (!m_liveFlowsLoading)
+        // The live capture's flows are attributed afresh, as a file's would be re-read (once
+        // the one being prepared, for the older snapshot, is shown).
+        m_liveFlowsStale = true;
+        if (!m_liveFlowsLoading) {
+            if (!m_pendingLiveFlows)
+                m_pendingLiveFlows = m_replay;
             startLiveFlowsLoad();
+        }
     } else if (m_replay)
         startCaptureLoad(m_replay->path);
     for (auto it = recentPaths.crbegin(); it != recentPaths.crend(); ++it)
@@ -1540,6 +1543,7 @@ void MainWindow::startLiveFlowsLoad()
         m_captureBusy->hide();
     }
     m_liveFlowsLoading = true;
+    m_liveFlowsStale = false;
     m_liveFlowsTimer.start();
     const quint64 generation = ++m_captureGeneration;
     std::shared_ptr<const ClusterSnapshot> snapshot = m_cluster.ok() ? m_cluster.snapshot : nullptr;
@@ -1569,7 +1573,9 @@ void MainWindow::startLiveFlowsLoad()
     whenFinished(job, this, [this, generation](const CaptureLoad &load) {
         m_liveFlowsLoading = false;
         finishCaptureLoad(generation, load);
-        if (m_pendingLiveFlows && !m_liveFlowsTimer.isActive())
+        if (m_liveFlowsStale && !m_pendingLiveFlows && m_replay && m_replayIsLive)
+            m_pendingLiveFlows = m_replay;
+        if (m_pendingLiveFlows && (m_liveFlowsStale || !m_liveFlowsTimer.isActive()))
             startLiveFlowsLoad();
     });
 }

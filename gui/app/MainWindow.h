@@ -279,7 +279,8 @@ private:
     QString m_liveInterface;
     std::shared_ptr<const capture::CaptureReplay> m_pendingLiveFlows; // newest, not yet shown
     bool m_liveFlowsLoading = false;
-    QTimer m_liveFlowsTimer; // paces the views' refreshes
+    bool m_liveFlowsStale = false; // a newer snapshot came while they were prepared
+    QTimer m_liveFlowsTimer;       // paces the views' refreshes
     bool m_captureLoading = false;
     std::shared_ptr<std::atomic_bool> m_captureCancel;
     std::shared_ptr<std::atomic_int> m_captureProgressValue; // per mille, from the worker
