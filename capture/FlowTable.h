@@ -128,8 +128,8 @@ public:
         std::uint16_t loPort;
         std::uint16_t hiPort;
         std::uint8_t protocol;
-        std::uint8_t shape;   // kHasPorts, and each address's IpAddress::Family (see kLoFamilyShift)
-        std::uint16_t zero;   // always 0
+        std::uint8_t shape; // kHasPorts, and each address's IpAddress::Family (see kLoFamilyShift)
+        std::uint16_t zero; // always 0
         std::uint32_t tunnel; // 0: none; else the tunnel identity's number + 1 (the levels
                               // without key and payload; see TunnelIdentity)
     };
