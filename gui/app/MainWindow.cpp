@@ -1263,6 +1263,11 @@ struct MainWindow::CaptureLoad
     bool cancelled = false;
     bool live = false; // flows of a live capture, path empty
     qint64 milliseconds = 0;
+
+    // Takes the replay and works out where its flows' ends are drawn on the snapshot's scene.
+    void adopt(std::shared_ptr<const capture::CaptureReplay> shown,
+               std::shared_ptr<const capture::EndpointAttributor> by,
+               const ClusterSnapshot *snapshot, const QElapsedTimer &timer);
 };
 
 namespace {
@@ -1296,6 +1301,19 @@ diagram::FlowEnd flowEnd(const ClusterSnapshot *snapshot, const capture::Cluster
 }
 
 } // namespace
+
+void MainWindow::CaptureLoad::adopt(std::shared_ptr<const capture::CaptureReplay> shown,
+                                    std::shared_ptr<const capture::EndpointAttributor> by,
+                                    const ClusterSnapshot *snapshot, const QElapsedTimer &timer)
+{
+    ends.reserve(shown->flows().size());
+    for (std::size_t i = 0; i < shown->flows().size(); ++i)
+        ends.emplace_back(flowEnd(snapshot, shown->endpointA[i]),
+                          flowEnd(snapshot, shown->endpointB[i]));
+    replay = std::move(shown);
+    attributor = std::move(by);
+    milliseconds = timer.elapsed();
+}
 
 void MainWindow::createCaptureDocks()
 {
@@ -1506,15 +1524,8 @@ void MainWindow::startCaptureLoad(const QString &path)
                 load.error = replay.error();
             return load;
         }
-        auto shared = std::make_shared<const capture::CaptureReplay>(std::move(replay).value());
-        load.ends.reserve(shared->flows().size());
-        for (std::size_t i = 0; i < shared->flows().size(); ++i) {
-            load.ends.emplace_back(flowEnd(snapshot.get(), shared->endpointA[i]),
-                                   flowEnd(snapshot.get(), shared->endpointB[i]));
-        }
-        load.replay = std::move(shared);
-        load.attributor = std::move(attributor);
-        load.milliseconds = timer.elapsed();
+        load.adopt(std::make_shared<const capture::CaptureReplay>(std::move(replay).value()),
+                   std::move(attributor), snapshot.get(), timer);
         return load;
     });
     whenFinished(job, this, [this, generation](const CaptureLoad &load) {
@@ -1558,16 +1569,9 @@ void MainWindow::startLiveFlowsLoad()
         // Attributed here, to the snapshot on screen (it may be newer than the dialog's).
         auto attributor = snapshot ? std::make_shared<capture::EndpointAttributor>(*snapshot)
                                    : std::make_shared<capture::EndpointAttributor>();
-        auto shared = std::make_shared<const capture::CaptureReplay>(
+        auto shown = std::make_shared<const capture::CaptureReplay>(
             replayFromFlows(live->report.flows, live->report.summary, *attributor));
-        load.ends.reserve(shared->flows().size());
-        for (std::size_t i = 0; i < shared->flows().size(); ++i) {
-            load.ends.emplace_back(flowEnd(snapshot.get(), shared->endpointA[i]),
-                                   flowEnd(snapshot.get(), shared->endpointB[i]));
-        }
-        load.replay = std::move(shared);
-        load.attributor = std::move(attributor);
-        load.milliseconds = timer.elapsed();
+        load.adopt(std::move(shown), std::move(attributor), snapshot.get(), timer);
         return load;
     });
     whenFinished(job, this, [this, generation](const CaptureLoad &load) {
