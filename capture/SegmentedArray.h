@@ -5,7 +5,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -28,24 +27,9 @@ template <typename T> class SegmentedArray
 public:
     SegmentedArray() = default;
     ~SegmentedArray() { release(); }
-    SegmentedArray(const SegmentedArray &other) { *this = other; }
+    SegmentedArray(const SegmentedArray &) = delete;
+    SegmentedArray &operator=(const SegmentedArray &) = delete;
     SegmentedArray(SegmentedArray &&other) noexcept { *this = std::move(other); }
-    SegmentedArray &operator=(const SegmentedArray &other)
-    {
-        if (this == &other)
-            return *this;
-        release();
-        for (std::uint32_t at = 0; at < other.m_size;) {
-            const int segment = segmentCount();
-            allocate(segment);
-            const std::uint32_t count = std::min(other.m_size - at, segmentLength(segment));
-            std::memcpy(static_cast<void *>(m_segments[std::size_t(segment)]),
-                        other.m_segments[std::size_t(segment)], count * sizeof(T));
-            at += count;
-        }
-        m_size = other.m_size;
-        return *this;
-    }
     SegmentedArray &operator=(SegmentedArray &&other) noexcept
     {
         if (this == &other)
@@ -73,12 +57,12 @@ public:
 
 private:
     static constexpr int kFirstBits = 10; // the first segment holds 1024 elements
-    // Enough segments for 2^32 elements: 1024 * (2^22 - 1) >= 2^32.
+    // Enough segments for 2^32 elements: 1024 * (2^23 - 1) >= 2^32.
     static constexpr int kMaxSegments = 23;
 
-    static std::uint32_t segmentLength(int segment)
+    static std::size_t segmentLength(int segment)
     {
-        return std::uint32_t(1) << (kFirstBits + segment);
+        return std::size_t(1) << (kFirstBits + segment);
     }
     static std::size_t alignmentOf(std::size_t bytes)
     {
