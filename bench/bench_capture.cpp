@@ -38,6 +38,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <optional>
 #include <pcap/pcap.h>
 #include <string>
 #include <sys/resource.h>
@@ -623,44 +624,45 @@ int main(int argc, char *argv[])
         std::printf("%s\n", line.c_str());
     }
 
+    // Per file, the per-round spreads (vs plain: over the plain file's, round by round).
+    struct PerRound
+    {
+        Spread analyzeOfBare, cliOfBare;
+        std::optional<Spread> analyzeVsPlain, cliVsPlain; // encapsulated files
+    };
+    std::vector<PerRound> perRound;
+    for (const FileFigures &f : all) {
+        PerRound spreads{Spread::of(f.analyzeOfBare), Spread::of(f.cliOfBare), {}, {}};
+        if (const FileFigures *plain = plainOf(f); plain && plain != &f) {
+            spreads.analyzeVsPlain =
+                Spread::of(perRoundOverPlain(f.analyzeOfBare, plain->analyzeOfBare));
+            spreads.cliVsPlain = Spread::of(perRoundOverPlain(f.cliOfBare, plain->cliOfBare));
+        }
+        perRound.push_back(spreads);
+    }
     std::printf("\nPER ROUND (each round's CPU rate over the bare loop's on the same file in the "
                 "same round; median of %d rounds, range)\n",
                 runs);
     std::printf("%-16s %-20s %-20s %-20s %-20s\n", "file", "ours of bare", "cli of bare",
                 "ours vs plain", "cli vs plain");
-    for (const FileFigures &f : all) {
-        const FileFigures *plain = plainOf(f);
-        std::string vsPlain = "-", cliVsPlain = "-";
-        if (plain && plain != &f) {
-            vsPlain =
-                Spread::of(perRoundOverPlain(f.analyzeOfBare, plain->analyzeOfBare)).text(1, "x");
-            cliVsPlain = Spread::of(perRoundOverPlain(f.cliOfBare, plain->cliOfBare)).text(1, "x");
-        }
-        std::printf("%-16s %-20s %-20s %-20s %-20s\n", f.label.c_str(),
-                    Spread::of(f.analyzeOfBare).text(100, "%").c_str(),
-                    Spread::of(f.cliOfBare).text(100, "%").c_str(), vsPlain.c_str(),
-                    cliVsPlain.c_str());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const PerRound &r = perRound[i];
+        std::printf("%-16s %-20s %-20s %-20s %-20s\n", all[i].label.c_str(),
+                    r.analyzeOfBare.text(100, "%").c_str(), r.cliOfBare.text(100, "%").c_str(),
+                    r.analyzeVsPlain ? r.analyzeVsPlain->text(1, "x").c_str() : "-",
+                    r.cliVsPlain ? r.cliVsPlain->text(1, "x").c_str() : "-");
     }
-    for (const FileFigures &f : all) {
-        const FileFigures *plain = plainOf(f);
-        char line[200];
-        if (f.encapsulation == bench::Encapsulation::None) {
-            std::snprintf(line, sizeof line, "%s: of bare %s (cli %s), per-round medians\n",
-                          f.label.c_str(),
-                          verdict(Spread::of(f.analyzeOfBare).median >= kTargetPlainOfBare),
-                          verdict(Spread::of(f.cliOfBare).median >= kTargetPlainOfBare));
-        } else if (plain) {
-            std::snprintf(
-                line, sizeof line, "%s: vs plain %s (cli %s), per-round medians\n", f.label.c_str(),
-                verdict(
-                    Spread::of(perRoundOverPlain(f.analyzeOfBare, plain->analyzeOfBare)).median >=
-                    kTargetEncapsulatedOfPlain),
-                verdict(Spread::of(perRoundOverPlain(f.cliOfBare, plain->cliOfBare)).median >=
-                        kTargetEncapsulatedOfPlain));
-        } else {
-            continue;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const PerRound &r = perRound[i];
+        if (all[i].encapsulation == bench::Encapsulation::None) {
+            std::printf("%s: of bare %s (cli %s), per-round medians\n", all[i].label.c_str(),
+                        verdict(r.analyzeOfBare.median >= kTargetPlainOfBare),
+                        verdict(r.cliOfBare.median >= kTargetPlainOfBare));
+        } else if (r.analyzeVsPlain && r.cliVsPlain) {
+            std::printf("%s: vs plain %s (cli %s), per-round medians\n", all[i].label.c_str(),
+                        verdict(r.analyzeVsPlain->median >= kTargetEncapsulatedOfPlain),
+                        verdict(r.cliVsPlain->median >= kTargetEncapsulatedOfPlain));
         }
-        std::fputs(line, stdout);
     }
     if (!keep) {
         for (const std::string &path : files)

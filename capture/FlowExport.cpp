@@ -691,6 +691,15 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
     });
 }
 
+// Streams what `write` writes to the device in chunks; false when a write to it failed.
+template <typename Write> bool writeToDevice(QIODevice &device, Write write)
+{
+    QByteArray unused;
+    const auto out = std::make_unique<TextOut>(unused, &device); // too big for the stack
+    write(*out);
+    return out->flush();
+}
+
 } // namespace
 
 QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &attributor,
@@ -707,19 +716,17 @@ QByteArray flowReportToJson(const FlowReport &report, const EndpointAttributor &
 bool writeFlowReportJson(QIODevice &device, const FlowReport &report,
                          const EndpointAttributor &attributor, const FlowExportOptions &options)
 {
-    QByteArray unused;
-    const auto out = std::make_unique<TextOut>(unused, &device);
-    writeReport(*out, report.flows, report.summary, attributor, options);
-    return out->flush();
+    return writeToDevice(device, [&](TextOut &out) {
+        writeReport(out, report.flows, report.summary, attributor, options);
+    });
 }
 
 bool writeFlowReportJson(QIODevice &device, const FlowResults &results,
                          const EndpointAttributor &attributor, const FlowExportOptions &options)
 {
-    QByteArray unused;
-    const auto out = std::make_unique<TextOut>(unused, &device);
-    writeReport(*out, results, results.summary(), attributor, options);
-    return out->flush();
+    return writeToDevice(device, [&](TextOut &out) {
+        writeReport(out, results, results.summary(), attributor, options);
+    });
 }
 
 QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttributor &attributor)
@@ -735,19 +742,13 @@ QByteArray flowsToCsv(const std::vector<FlowRecord> &flows, const EndpointAttrib
 bool writeFlowsCsv(QIODevice &device, const std::vector<FlowRecord> &flows,
                    const EndpointAttributor &attributor)
 {
-    QByteArray unused;
-    const auto out = std::make_unique<TextOut>(unused, &device);
-    writeCsv(*out, flows, attributor);
-    return out->flush();
+    return writeToDevice(device, [&](TextOut &out) { writeCsv(out, flows, attributor); });
 }
 
 bool writeFlowsCsv(QIODevice &device, const FlowResults &results,
                    const EndpointAttributor &attributor)
 {
-    QByteArray unused;
-    const auto out = std::make_unique<TextOut>(unused, &device);
-    writeCsv(*out, results, attributor);
-    return out->flush();
+    return writeToDevice(device, [&](TextOut &out) { writeCsv(out, results, attributor); });
 }
 
 } // namespace cartograph::capture

@@ -1263,14 +1263,23 @@ struct MainWindow::CaptureLoad
     bool cancelled = false;
     bool live = false; // flows of a live capture, path empty
     qint64 milliseconds = 0;
+    QStringList namespaces; // of the flows' sides, sorted: the namespace filter's choices
 
-    // Takes the replay and works out where its flows' ends are drawn on the snapshot's scene.
+    // Takes the replay and works out, off the GUI thread, where its flows' ends are drawn on the
+    // snapshot's scene and which namespaces they touch.
     void adopt(std::shared_ptr<const capture::CaptureReplay> shown,
                std::shared_ptr<const capture::EndpointAttributor> by,
                const ClusterSnapshot *snapshot, const QElapsedTimer &timer);
 };
 
 namespace {
+
+// Names capture endpoints after the snapshot's pods, services and nodes (all external without).
+std::shared_ptr<capture::EndpointAttributor> attributorFor(const ClusterSnapshot *snapshot)
+{
+    return snapshot ? std::make_shared<capture::EndpointAttributor>(*snapshot)
+                    : std::make_shared<capture::EndpointAttributor>();
+}
 
 diagram::FlowEnd flowEnd(const ClusterSnapshot *snapshot, const capture::ClusterEndpoint &endpoint)
 {
@@ -1307,9 +1316,18 @@ void MainWindow::CaptureLoad::adopt(std::shared_ptr<const capture::CaptureReplay
                                     const ClusterSnapshot *snapshot, const QElapsedTimer &timer)
 {
     ends.reserve(shown->flows().size());
-    for (std::size_t i = 0; i < shown->flows().size(); ++i)
+    QSet<QString> touched;
+    for (std::size_t i = 0; i < shown->flows().size(); ++i) {
         ends.emplace_back(flowEnd(snapshot, shown->endpointA[i]),
                           flowEnd(snapshot, shown->endpointB[i]));
+        for (const QString &ns :
+             {shown->endpointA[i].namespaceName, shown->endpointB[i].namespaceName}) {
+            if (!ns.isEmpty())
+                touched.insert(ns);
+        }
+    }
+    namespaces = QStringList(touched.cbegin(), touched.cend());
+    namespaces.sort();
     replay = std::move(shown);
     attributor = std::move(by);
     milliseconds = timer.elapsed();
@@ -1510,8 +1528,7 @@ void MainWindow::startCaptureLoad(const QString &path)
         load.scene = scene;
         QElapsedTimer timer;
         timer.start();
-        auto attributor = snapshot ? std::make_shared<capture::EndpointAttributor>(*snapshot)
-                                   : std::make_shared<capture::EndpointAttributor>();
+        auto attributor = attributorFor(snapshot.get());
         if (snapshot)
             capture::addSnapshotTunnelPorts(*snapshot, load.options.decode);
         Result<capture::CaptureReplay> replay = capture::loadCaptureReplay(
@@ -1567,8 +1584,7 @@ void MainWindow::startLiveFlowsLoad()
         QElapsedTimer timer;
         timer.start();
         // Attributed here, to the snapshot on screen (it may be newer than the dialog's).
-        auto attributor = snapshot ? std::make_shared<capture::EndpointAttributor>(*snapshot)
-                                   : std::make_shared<capture::EndpointAttributor>();
+        auto attributor = attributorFor(snapshot.get());
         auto shown = std::make_shared<const capture::CaptureReplay>(
             replayFromFlows(live->report.flows, live->report.summary, *attributor));
         load.adopt(std::move(shown), std::move(attributor), snapshot.get(), timer);
@@ -1623,21 +1639,11 @@ void MainWindow::finishCaptureLoad(quint64 generation, const CaptureLoad &load)
     m_charts->setReplay(m_replay);
 
     const QString current = m_namespaceFilter->currentData().toString();
-    QSet<QString> namespaces;
-    for (std::size_t i = 0; i < m_replay->flows().size(); ++i) {
-        for (const QString &ns :
-             {m_replay->endpointA[i].namespaceName, m_replay->endpointB[i].namespaceName}) {
-            if (!ns.isEmpty())
-                namespaces.insert(ns);
-        }
-    }
-    QStringList sorted(namespaces.cbegin(), namespaces.cend());
-    sorted.sort();
     {
         const QSignalBlocker blocker(m_namespaceFilter);
         m_namespaceFilter->clear();
         m_namespaceFilter->addItem(tr("All namespaces"), QString());
-        for (const QString &ns : std::as_const(sorted))
+        for (const QString &ns : load.namespaces)
             m_namespaceFilter->addItem(ns, ns);
         m_namespaceFilter->setCurrentIndex(std::max(0, m_namespaceFilter->findData(current)));
     }
