@@ -47,6 +47,8 @@ public:
     }
     QString name() const override { return m_inner.name(); }
     std::uint64_t packetsRead() const override { return m_inner.packetsRead(); }
+    // The progress callback is then called on the reading thread too.
+    bool readableFromAnyThread() const override { return m_inner.readableFromAnyThread(); }
 
     bool sawPackets() const { return m_firstUs <= m_lastUs; }
     std::int64_t firstUs() const { return m_firstUs; }

@@ -34,7 +34,8 @@ struct CaptureReplay
     std::int64_t secondCount() const { return lastSecond() - firstSecond() + 1; }
 };
 
-// fraction of the file read, 0…1; called from the loading thread.
+// fraction of the file read, 0…1; called from the thread that reads the file (not necessarily
+// the caller's: see AnalysisOptions::readAhead).
 using ReplayProgress = std::function<void(double fraction)>;
 
 // Reads the capture at `path` to its end. Errors name the file and carry libpcap's reason (not

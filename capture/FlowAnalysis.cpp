@@ -4,9 +4,12 @@
 #include "ClusterSnapshot.h"
 #include "PacketSource.h"
 
+#include <QScopeGuard>
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <numeric>
+#include <thread>
 
 namespace cartograph::capture {
 
@@ -152,100 +155,377 @@ FlowReport FlowResults::takeReport() &&
     return report;
 }
 
+namespace {
+
+// Starts loading a cache line to be written (an exclusive copy). GCC emits PREFETCHW only when
+// told the CPU has it; x86-64 CPUs without it execute the instruction as a no-op.
+inline void prefetchForWriting(const void *address)
+{
+#if defined(__x86_64__)
+    asm volatile("prefetchw %0" : : "m"(*static_cast<const char *>(address)));
+#else
+    __builtin_prefetch(address, 1);
+#endif
+}
+
+// What a replay fills in (FlowResults' parts), handed to its reading and aggregating steps.
+struct ReplayParts
+{
+    FlowTable &table;
+    std::vector<FlowRecord> &ended;
+    CaptureSummary &summary;
+};
+
+// An IP frame, decoded, on its way to the flow table. What the table reads of a frame without
+// tunnels (the time, the length, DecodedPacket up to its tunnel levels) is the first cache line:
+// frames a reading thread decoded reach the table's thread one line each.
+struct alignas(64) DecodedFrame
+{
+    std::int64_t timestampUs = 0;
+    std::uint32_t wireLength = 0;
+    DecodedPacket decoded;
+};
+static_assert(offsetof(DecodedFrame, decoded) + offsetof(DecodedPacket, tunnels) <= 64);
+
+// The reading half of a replay: reads frames, decodes them and counts them in the summary.
+class FrameReader
+{
+public:
+    enum class Step
+    {
+        Ip,        // `frame` holds an IP frame for the flow table
+        Counted,   // a frame that belongs to no flow (non-IP, undecodable): only counted
+        End,       // the clean end, or a read error (summary.readError)
+        Cancelled, // `cancel` was set
+    };
+
+    FrameReader(PacketSource &source, const DecodeOptions &options, CaptureSummary &summary,
+                const std::atomic_bool *cancel)
+        : m_source(source)
+        , m_decoder(options)
+        , m_summary(summary)
+        , m_cancel(cancel)
+    {}
+
+    Step next(DecodedFrame &frame)
+    {
+        Result<bool> more = m_source.next(m_packet);
+        if (!more) {
+            m_summary.readError = more.error();
+            return Step::End;
+        }
+        if (!*more)
+            return Step::End;
+        ++m_summary.packets;
+        m_summary.bytes += m_packet.wireLength;
+        if (m_packet.linkType != m_lastLinkType) {
+            m_lastLinkType = m_packet.linkType;
+            m_linkTypeCount = &m_summary.linkTypes[m_packet.linkType];
+        }
+        ++*m_linkTypeCount;
+
+        DecodedPacket &decoded = frame.decoded;
+        m_decoder.decode(m_packet, decoded);
+        if (decoded.malformed)
+            ++m_summary.malformed[size_t(*decoded.malformed)];
+        Step step = Step::Counted;
+        switch (decoded.kind) {
+        case DecodedPacket::Kind::Ip:
+            ++m_summary.ipPackets;
+            frame.timestampUs = m_packet.timestampUs;
+            frame.wireLength = m_packet.wireLength;
+            step = Step::Ip;
+            break;
+        case DecodedPacket::Kind::NonIp:
+            ++m_summary.nonIp;
+            break;
+        case DecodedPacket::Kind::Undecodable:
+            ++m_summary.undecodable;
+            break;
+        }
+        if ((m_summary.packets & 0xfff) == 0 && m_cancel &&
+            m_cancel->load(std::memory_order_relaxed))
+            return Step::Cancelled;
+        return step;
+    }
+
+private:
+    PacketSource &m_source;
+    const PacketDecoder m_decoder;
+    CaptureSummary &m_summary;
+    const std::atomic_bool *m_cancel;
+    RawPacket m_packet;
+    int m_lastLinkType = -1;
+    std::uint64_t *m_linkTypeCount = nullptr;
+};
+
+Error cancelledError(const PacketSource &source)
+{
+    Error error;
+    error.code = ErrorCode::Cancelled;
+    error.file = source.name();
+    return error;
+}
+
+// Feeds frames to the table in their order, kAddDistance frames after prepare() started loading
+// their hash-table entry and kFlowDistance frames after prefetchFlow() started loading their
+// flow: at a million flows both are cache misses the CPU would otherwise wait for, one after the
+// other, for every packet.
+class LookaheadFeeder
+{
+public:
+    explicit LookaheadFeeder(FlowTable &table)
+        : m_table(table)
+    {}
+
+    // Frames fed and not yet added, at most: each must stay unchanged until it is added.
+    static constexpr std::size_t kHeld = 4;
+
+    void feed(const DecodedFrame &frame)
+    {
+        if (m_count == kAddDistance)
+            addOldest();
+        const std::size_t slot = (m_first + m_count) % kAddDistance;
+        m_waiting[slot].frame = &frame;
+        m_table.prepare(frame.decoded, m_waiting[slot].prepared);
+        ++m_count;
+        if (m_count > kFlowDistance)
+            m_table.prefetchFlow(
+                m_waiting[(m_first + m_count - 1 - kFlowDistance) % kAddDistance].prepared);
+    }
+
+    void flush()
+    {
+        while (m_count > 0)
+            addOldest();
+    }
+
+private:
+    static constexpr std::size_t kAddDistance = kHeld;
+    static constexpr std::size_t kFlowDistance = 2;
+
+    void addOldest()
+    {
+        const Waiting &oldest = m_waiting[m_first];
+        m_table.add(oldest.frame->decoded, oldest.prepared, oldest.frame->timestampUs,
+                    oldest.frame->wireLength);
+        m_first = (m_first + 1) % kAddDistance;
+        --m_count;
+    }
+
+    struct Waiting
+    {
+        const DecodedFrame *frame = nullptr;
+        FlowTable::Prepared prepared;
+    };
+    FlowTable &m_table;
+    std::array<Waiting, kAddDistance> m_waiting{};
+    std::size_t m_first = 0; // the oldest waiting frame
+    std::size_t m_count = 0;
+};
+
+// Decoded frames handed from the reading thread to the aggregating one, in order, a batch at a
+// time; a fixed ring of batches, so the reader runs at most kBatches ahead and memory stays a
+// few MB whatever the capture's size. A side that finds nothing to do spins a while before it
+// sleeps: handing a batch over takes the other side tens of microseconds, and waking a sleeping
+// thread (on a VM, a halted virtual CPU) can take longer than that.
+class BatchRing
+{
+public:
+    static constexpr std::size_t kFrames = 512;
+    static constexpr std::uint32_t kBatches = 8;
+
+    struct Batch
+    {
+        std::vector<DecodedFrame> frames = std::vector<DecodedFrame>(kFrames);
+        std::size_t count = 0;
+        bool last = false;      // the reader stopped after this batch
+        bool cancelled = false; // ... because `cancel` was set
+    };
+
+    // Reader: the next batch to fill, or null once the aggregator stopped.
+    Batch *waitEmpty()
+    {
+        const std::uint32_t published = m_published.load(std::memory_order_relaxed);
+        waitWhile(m_released, [&](std::uint32_t released) {
+            return published - released >= kBatches && !m_stopped.load(std::memory_order_acquire);
+        });
+        return m_stopped.load(std::memory_order_acquire) ? nullptr
+                                                         : &m_batches[published % kBatches];
+    }
+    void publish()
+    {
+        m_published.fetch_add(1, std::memory_order_release);
+        m_published.notify_one();
+    }
+
+    // Aggregator: the oldest filled batch, until release().
+    const Batch &waitFull()
+    {
+        const std::uint32_t released = m_released.load(std::memory_order_relaxed);
+        waitWhile(m_published, [&](std::uint32_t published) { return published == released; });
+        return m_batches[released % kBatches];
+    }
+    void release()
+    {
+        m_released.fetch_add(1, std::memory_order_release);
+        m_released.notify_one();
+    }
+    // Aggregator: no more batches are wanted; a waiting reader returns.
+    void stop()
+    {
+        m_stopped.store(true, std::memory_order_release);
+        m_released.fetch_add(1, std::memory_order_release);
+        m_released.notify_one();
+    }
+
+private:
+    template <typename Busy>
+    static void waitWhile(const std::atomic<std::uint32_t> &counter, Busy busy)
+    {
+        std::uint32_t seen = counter.load(std::memory_order_acquire);
+        for (int spin = 0; spin < 20000 && busy(seen); ++spin) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause(); // the spinning core yields to its hyperthread sibling
+#endif
+            seen = counter.load(std::memory_order_acquire);
+        }
+        while (busy(seen)) {
+            counter.wait(seen, std::memory_order_acquire);
+            seen = counter.load(std::memory_order_acquire);
+        }
+    }
+
+    std::vector<Batch> m_batches = std::vector<Batch>(kBatches);
+    // Batches published and released so far (wrapping): the filled ones are [released, published).
+    alignas(64) std::atomic<std::uint32_t> m_published{0};
+    alignas(64) std::atomic<std::uint32_t> m_released{0};
+    std::atomic<bool> m_stopped{false};
+};
+
+// Everything on the calling thread.
+bool replayInline(PacketSource &source, const AnalysisOptions &options,
+                  const std::atomic_bool *cancel, ReplayParts parts)
+{
+    FrameReader reader(source, options.decode, parts.summary, cancel);
+    LookaheadFeeder feeder(parts.table);
+    // The feeder holds on to the frames it was fed until they are added: a ring one larger.
+    std::array<DecodedFrame, LookaheadFeeder::kHeld + 1> frames;
+    std::size_t next = 0;
+    for (;;) {
+        const FrameReader::Step step = reader.next(frames[next]);
+        if (step == FrameReader::Step::Ip) {
+            feeder.feed(frames[next]);
+            next = (next + 1) % frames.size();
+        } else if (step == FrameReader::Step::End) {
+            break;
+        } else if (step == FrameReader::Step::Cancelled) {
+            return false;
+        }
+        if ((parts.summary.packets & 0xfff) == 0)
+            parts.table.takeEnded(parts.ended);
+    }
+    feeder.flush();
+    return !(cancel && cancel->load(std::memory_order_relaxed));
+}
+
+// Reading and decoding on a thread of their own, the flow table on the calling one: on a
+// machine with two cores or more a replay takes about as long as the slower half instead of
+// both. The table sees the frames in the same order, so the flows are the same.
+bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
+                        const std::atomic_bool *cancel, ReplayParts parts)
+{
+    BatchRing ring;
+    // The reader counts frames on its own stack and hands the counts over when it is done: in
+    // the summary, next to the flow table, each count would share a cache line with what the
+    // aggregator writes for every packet, and the two cores would pass that line back and forth.
+    CaptureSummary counted;
+    constexpr std::size_t kClaimAhead = 4;
+    std::thread readerThread([&ring, &source, &options, &counted, cancel] {
+        CaptureSummary counts;
+        FrameReader reader(source, options.decode, counts, cancel);
+        const auto handOver = qScopeGuard([&] { counted = std::move(counts); });
+        for (;;) {
+            BatchRing::Batch *batch = ring.waitEmpty();
+            if (!batch)
+                return;
+            batch->count = 0;
+            batch->last = false;
+            batch->cancelled = false;
+            while (batch->count < BatchRing::kFrames && !batch->last) {
+                // The aggregator's core read these lines last: claim them ahead for writing,
+                // or the decoder waits for each on its first store.
+                if (batch->count + kClaimAhead < BatchRing::kFrames)
+                    prefetchForWriting(&batch->frames[batch->count + kClaimAhead]);
+                switch (reader.next(batch->frames[batch->count])) {
+                case FrameReader::Step::Ip:
+                    ++batch->count;
+                    break;
+                case FrameReader::Step::Counted:
+                    break;
+                case FrameReader::Step::End:
+                    batch->last = true;
+                    break;
+                case FrameReader::Step::Cancelled:
+                    batch->last = batch->cancelled = true;
+                    break;
+                }
+            }
+            const bool last = batch->last;
+            ring.publish();
+            if (last)
+                return;
+        }
+    });
+
+    bool cancelled = false;
+    {
+        // However this scope is left, the reader is told to stop and is waited for.
+        const auto joinReader = qScopeGuard([&] {
+            ring.stop();
+            readerThread.join();
+        });
+        for (;;) {
+            const BatchRing::Batch &batch = ring.waitFull();
+            LookaheadFeeder feeder(parts.table);
+            for (std::size_t i = 0; i < batch.count; ++i)
+                feeder.feed(batch.frames[i]);
+            feeder.flush();
+            parts.table.takeEnded(parts.ended);
+            const bool last = batch.last;
+            cancelled = batch.cancelled || (cancel && cancel->load(std::memory_order_relaxed));
+            ring.release();
+            if (last || cancelled)
+                break;
+        }
+    }
+    parts.summary = std::move(counted);
+    return !cancelled;
+}
+
+} // namespace
+
 Result<FlowResults> replayCapture(PacketSource &source, const AnalysisOptions &options,
                                   const std::atomic_bool *cancel)
 {
-    const PacketDecoder decoder(options.decode);
     FlowResults results(options.table);
-    FlowTable &table = results.m_table;
-    std::vector<FlowRecord> &ended = results.m_ended;
+    const ReplayParts parts{results.m_table, results.m_ended, results.m_summary};
+    const bool readAhead = options.readAhead && source.readableFromAnyThread() &&
+                           std::thread::hardware_concurrency() > 1;
+    const bool finished = readAhead ? replayReadingAhead(source, options, cancel, parts)
+                                    : replayInline(source, options, cancel, parts);
+    if (!finished)
+        return cancelledError(source);
+
     CaptureSummary &summary = results.m_summary;
-    RawPacket packet;
-    int lastLinkType = -1;
-    std::uint64_t *linkTypeCount = nullptr;
-
-    // IP packets reach the table kLookahead packets after they were decoded, in their order:
-    // meanwhile their hash-table entry and then their flow are loaded into the cache.
-    constexpr std::size_t kLookahead = 4;
-    struct Pending
-    {
-        DecodedPacket decoded;
-        FlowTable::Prepared prepared;
-        std::int64_t timestampUs = 0;
-        std::uint32_t wireLength = 0;
-    };
-    std::array<Pending, kLookahead> pending;
-    std::size_t pendingCount = 0; // waiting; the oldest at (nextSlot - pendingCount) mod kLookahead
-    std::size_t nextSlot = 0;     // where the next packet is decoded
-    const auto addOldest = [&] {
-        const Pending &oldest = pending[(nextSlot + kLookahead - pendingCount) % kLookahead];
-        table.add(oldest.decoded, oldest.prepared, oldest.timestampUs, oldest.wireLength);
-        --pendingCount;
-    };
-
-    for (;;) {
-        Result<bool> more = source.next(packet);
-        if (!more) {
-            summary.readError = more.error();
-            break;
-        }
-        if (!*more)
-            break;
-        ++summary.packets;
-        summary.bytes += packet.wireLength;
-        if (packet.linkType != lastLinkType) {
-            lastLinkType = packet.linkType;
-            linkTypeCount = &summary.linkTypes[packet.linkType];
-        }
-        ++*linkTypeCount;
-
-        if (pendingCount == kLookahead)
-            addOldest();
-        Pending &slot = pending[nextSlot];
-        DecodedPacket &decoded = slot.decoded;
-        decoder.decode(packet, decoded);
-        if (decoded.malformed)
-            ++summary.malformed[size_t(*decoded.malformed)];
-        switch (decoded.kind) {
-        case DecodedPacket::Kind::Ip:
-            ++summary.ipPackets;
-            slot.prepared = table.prepare(decoded);
-            slot.timestampUs = packet.timestampUs;
-            slot.wireLength = packet.wireLength;
-            nextSlot = (nextSlot + 1) % kLookahead;
-            ++pendingCount;
-            if (pendingCount > kLookahead / 2)
-                table.prefetchFlow(
-                    pending[(nextSlot + kLookahead - kLookahead / 2 - 1) % kLookahead].prepared);
-            break;
-        case DecodedPacket::Kind::NonIp:
-            ++summary.nonIp;
-            break;
-        case DecodedPacket::Kind::Undecodable:
-            ++summary.undecodable;
-            break;
-        }
-
-        if ((summary.packets & 0xfff) == 0) {
-            if (cancel && cancel->load(std::memory_order_relaxed)) {
-                Error error;
-                error.code = ErrorCode::Cancelled;
-                error.file = source.name();
-                return error;
-            }
-            table.takeEnded(ended);
-        }
-    }
-    while (pendingCount > 0)
-        addOldest();
-
-    table.takeEnded(ended);
+    results.m_table.takeEnded(results.m_ended);
     results.sort();
     summary.flows = results.size();
-    summary.expired = table.endedIdle();
-    summary.evicted = table.evicted();
+    summary.expired = results.m_table.endedIdle();
+    summary.evicted = results.m_table.evicted();
     qCDebug(lcCapture) << source.name() << summary.packets << "packets," << summary.flows
-                       << "flows," << summary.malformedTotal() << "malformed";
+                       << "flows," << summary.malformedTotal() << "malformed"
+                       << (readAhead ? "(read ahead on a second thread)" : "");
     return results;
 }
 

@@ -63,6 +63,10 @@ struct AnalysisOptions
 {
     DecodeOptions decode;
     FlowTableOptions table;
+    // Read and decode on a second thread while the flow table runs on the calling one, where
+    // the source allows it (PacketSource::readableFromAnyThread) and the machine has two cores
+    // or more. The flows are the same either way.
+    bool readAhead = true;
 };
 
 // Adds the tunnel ports a snapshot's NodeNetwork items name (vxlan/geneve/wireguard devices'
@@ -107,8 +111,8 @@ Result<FlowResults> replayCapture(PacketSource &source, const AnalysisOptions &o
 
 // Reads the source to its end: decodes every frame, aggregates flows, and returns them with
 // the summary. A source that stops on an error still yields what came before (see
-// CaptureSummary::readError). `cancel`, when given, is polled every few thousand packets; a
-// cancelled run returns ErrorCode::Cancelled.
+// CaptureSummary::readError). `cancel`, when given, is polled every few thousand packets and at
+// the end; a cancelled run returns ErrorCode::Cancelled.
 Result<FlowReport> analyzeCapture(PacketSource &source, const AnalysisOptions &options,
                                   const std::atomic_bool *cancel = nullptr);
 

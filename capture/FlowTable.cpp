@@ -596,7 +596,7 @@ void FlowTable::sweepIdle()
     }
 }
 
-FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
+void FlowTable::prepare(const DecodedPacket &packet, Prepared &prepared)
 {
     // Canonical orientation: the lower (address, port) endpoint first; the tunnel path turns
     // with it, so both directions of a tunnelled conversation meet in one key.
@@ -615,7 +615,6 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
     }
     const IpAddress &lo = swap ? packet.dst : packet.src;
     const IpAddress &hi = swap ? packet.src : packet.dst;
-    Prepared prepared;
     Key &key = prepared.key;
     key = Key{};
     key.lo = foldAddress(lo);
@@ -628,10 +627,13 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
                      int(hi.family()) << kHiFamilyShift);
     // The key is hashed with its tunnel identity's hash, which the packet's outer addresses
     // give without a lookup; the identity's entry is looked up in add(), once loaded.
+    // (`prepared` is reused: every field is written.)
     if (packet.tunnelCount > 0) {
         prepared.identity = identityWords(packet, swap);
         prepared.identityHash = identityHash(packet, swap, prepared.identity);
         __builtin_prefetch(&m_identityIndex[prepared.identityHash & (m_identityIndex.size() - 1)]);
+    } else {
+        prepared.identityHash = 0; // add() reads the identity words only for tunnelled packets
     }
     prepared.hash = hashKey(lo, hi, key.loPort, key.hiPort, key.protocol, key.shape & kHasPorts,
                             prepared.identityHash);
@@ -642,9 +644,9 @@ FlowTable::Prepared FlowTable::prepare(const DecodedPacket &packet)
         __builtin_prefetch(&m_flows[recent.slot]);
         prepared.recent = true;
     } else {
+        prepared.recent = false;
         __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
     }
-    return prepared;
 }
 
 void FlowTable::prefetchFlow(const Prepared &prepared) const
@@ -660,7 +662,9 @@ void FlowTable::prefetchFlow(const Prepared &prepared) const
 
 void FlowTable::add(const DecodedPacket &packet, std::int64_t timestampUs, std::uint32_t wireLength)
 {
-    add(packet, prepare(packet), timestampUs, wireLength);
+    Prepared prepared;
+    prepare(packet, prepared);
+    add(packet, prepared, timestampUs, wireLength);
 }
 
 void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::int64_t timestampUs,

@@ -87,7 +87,9 @@ public:
     // otherwise a cache miss the CPU waits for.
     struct Key;
     struct Prepared;
-    Prepared prepare(const DecodedPacket &packet);
+    // (Filled in place: returned by value, the struct is written field by field and read back
+    // in wider pieces, a store-forwarding stall per packet.)
+    void prepare(const DecodedPacket &packet, Prepared &prepared);
     void prefetchFlow(const Prepared &prepared) const;
     void add(const DecodedPacket &packet, const Prepared &prepared, std::int64_t timestampUs,
              std::uint32_t wireLength);

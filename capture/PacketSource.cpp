@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <pcap/pcap.h>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace cartograph::capture {
@@ -106,6 +107,10 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openFile(const QString &path)
     // behind stdio's default 4 KiB buffer that is a read(2) every few dozen packets, a large
     // share of a replay's time. The file is opened here with a bigger buffer instead.
     if (FILE *file = std::fopen(encoded.constData(), "rb")) {
+        // One thread reads a source at a time (PacketSource's contract), so stdio's per-call
+        // lock guards nothing; libpcap calls fread twice per record, and the lock's atomic
+        // exchanges cost about as much as the copies.
+        __fsetlocking(file, FSETLOCKING_BYCALLER);
         auto buffer = std::make_unique<char[]>(kFileReadBuffer);
         if (std::setvbuf(file, buffer.get(), _IOFBF, kFileReadBuffer) == 0) {
             if (pcap *handle = pcap_fopen_offline_with_tstamp_precision(
@@ -140,6 +145,7 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openFd(int fd, const QString &na
             ::close(copy);
         return openError(ErrorCode::Unreadable, name, QString::fromLocal8Bit(strerror(savedErrno)));
     }
+    __fsetlocking(file, FSETLOCKING_BYCALLER); // see openFile()
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap *handle =
         pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
@@ -167,7 +173,10 @@ Result<std::unique_ptr<PcapSource>> PcapSource::openDevice(QIODevice *device, co
         ::fclose(file);
         return openError(ErrorCode::InvalidValue, name, libpcapReason(errbuf, {}));
     }
-    return adopt(handle, name);
+    auto source = adopt(handle, name);
+    if (source)
+        (*source)->m_readsDevice = true;
+    return source;
 }
 
 Result<bool> PcapSource::next(RawPacket &packet)

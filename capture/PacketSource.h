@@ -41,6 +41,9 @@ public:
     virtual QString name() const = 0;
     // Frames returned so far.
     virtual std::uint64_t packetsRead() const = 0;
+    // Whether next() may be called on a thread other than the one that opened the source (one
+    // thread at a time): replayCapture then reads on a thread of its own.
+    virtual bool readableFromAnyThread() const { return false; }
 };
 
 // A capture read through libpcap: pcap and pcapng (incl. nanosecond pcap; timestamps are
@@ -72,6 +75,8 @@ public:
     Result<bool> next(RawPacket &packet) override;
     QString name() const override { return m_name; }
     std::uint64_t packetsRead() const override { return m_packets; }
+    // Files and descriptors: yes; a QIODevice belongs to its thread.
+    bool readableFromAnyThread() const override { return !m_readsDevice; }
 
     // The link-layer type libpcap reports for the whole capture (DLT_*), its name, and the
     // snapshot length from the file header.
@@ -89,6 +94,7 @@ private:
     int m_linkType = 0;
     std::uint64_t m_packets = 0;
     bool m_finished = false;
+    bool m_readsDevice = false;
 };
 
 } // namespace cartograph::capture

@@ -28,6 +28,8 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <set>
+#include <thread>
 #include <unistd.h>
 
 using namespace cartograph;
@@ -1551,6 +1553,166 @@ private slots:
                 QCOMPARE(json, first);
             for (std::size_t i = 1; i < report->flows.size(); ++i)
                 QVERIFY(!flowRecordLess(report->flows[i], report->flows[i - 1]));
+        }
+    }
+
+    // replayCapture reads and decodes on a second thread where the source allows it: the same
+    // flows, summary and read error as on one thread, whatever the traffic, and a cancel is
+    // seen whichever thread meets it.
+    void readingAhead_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<bool>("damaged");
+
+        // Enough frames for the reader to go round its ring of batches many times; plain, VXLAN
+        // and IP-in-IP conversations, IPv6, ARP and damaged frames, and timestamps that step
+        // back now and then.
+        QList<Record> records;
+        QRandomGenerator random(42);
+        for (int i = 0; i < 40000; ++i) {
+            const int conversation = int(random.bounded(3000));
+            const auto a = std::to_string(conversation / 250);
+            const auto b = std::to_string(conversation % 250);
+            const std::string src = "10.244." + a + "." + b;
+            const std::string dst = "10.245." + b + "." + a;
+            const auto port = std::uint16_t(1024 + conversation);
+            const bool reply = random.bounded(2) == 1;
+            const QByteArray inner = reply ? ipv4(dst, src, 6, tcp(443, port, kAck))
+                                           : ipv4(src, dst, 6, tcp(port, 443, kSyn));
+            QByteArray frame;
+            switch (random.bounded(8)) {
+            case 0:
+                frame = ethernet(kIpv4, ipv4("192.168.56.11", "192.168.56.12", 17,
+                                             udp(51868, 8472, vxlan(1, ethernet(kIpv4, inner)))));
+                break;
+            case 1:
+                frame = ethernet(kIpv4, ipv4("192.168.56.12", "192.168.56.11", 4, inner));
+                break;
+            case 2:
+                frame = ethernet(kIpv6, ipv6("fd00::" + a, "fd00::" + b, 17,
+                                             udp(port, 53, filler(int(random.bounded(40))))));
+                break;
+            case 3:
+                frame = random.bounded(4) == 0 ? ethernet(kArp, arpRequest())
+                                               : ethernet(kIpv4, inner).left(14 + 9);
+                break;
+            default:
+                frame = ethernet(kIpv4, inner);
+                break;
+            }
+            const std::int64_t jitter = random.bounded(10) == 0 ? -5000 : 0;
+            records << at(1'000'000 + std::int64_t(i) * 100 + jitter, frame);
+        }
+        const QByteArray whole = pcapFile(linktype::Ethernet, records);
+        QTest::newRow("mixed traffic") << write(QStringLiteral("mixed.pcap"), whole) << false;
+        QTest::newRow("cut part way")
+            << write(QStringLiteral("cut.pcap"), whole.left(whole.size() * 2 / 3)) << true;
+        if (haveFixtures()) {
+            QTest::newRow("fixture flannel")
+                << fixture("generated/flannel-node1-any-sll.pcap") << false;
+            QTest::newRow("fixture truncated")
+                << fixture("generated/derived-truncated-mid-record.pcap") << true;
+            QTest::newRow("fixture mixed link types")
+                << fixture("pcapplusplus/pcapng-example.pcapng") << true;
+        }
+    }
+
+    void readingAhead()
+    {
+        QFETCH(QString, path);
+        QFETCH(bool, damaged);
+
+        // Notes the threads it is read on.
+        class NotingSource final : public PacketSource
+        {
+        public:
+            explicit NotingSource(std::unique_ptr<PcapSource> inner)
+                : m_inner(std::move(inner))
+            {}
+            Result<bool> next(RawPacket &packet) override
+            {
+                threads.insert(std::this_thread::get_id());
+                if (cancelAfter && m_inner->packetsRead() == *cancelAfter)
+                    cancel.store(true);
+                return m_inner->next(packet);
+            }
+            QString name() const override { return m_inner->name(); }
+            std::uint64_t packetsRead() const override { return m_inner->packetsRead(); }
+            bool readableFromAnyThread() const override { return true; }
+
+            std::set<std::thread::id> threads;
+            std::optional<std::uint64_t> cancelAfter;
+            std::atomic_bool cancel{false};
+
+        private:
+            std::unique_ptr<PcapSource> m_inner;
+        };
+        const auto open = [&path] {
+            auto source = PcapSource::openFile(path);
+            if (!source)
+                qFatal("%s", qPrintable(describe(source.error())));
+            return NotingSource(std::move(source).value());
+        };
+
+        // Idle timeout and flow limit on, so flows also end on the way.
+        AnalysisOptions options;
+        options.table.idleTimeoutUs = 1'000'000;
+        options.table.maxFlows = 1000;
+        QList<QByteArray> json;
+        QList<CaptureSummary> summaries;
+        for (const bool readAhead : {false, true}) {
+            options.readAhead = readAhead;
+            NotingSource source = open();
+            auto report = analyzeCapture(source, options);
+            QVERIFY2(report, qPrintable(report ? QString() : describe(report.error())));
+            const bool onOtherThread = !source.threads.contains(std::this_thread::get_id());
+            QCOMPARE(onOtherThread, readAhead && std::thread::hardware_concurrency() > 1);
+            QCOMPARE(source.threads.size(), std::size_t(1));
+            FlowExportOptions exportOptions;
+            exportOptions.secondBuckets = true;
+            json << flowReportToJson(*report, EndpointAttributor(), exportOptions);
+            summaries << report->summary;
+        }
+        QCOMPARE(json[1], json[0]);
+        const CaptureSummary &inline_ = summaries[0];
+        const CaptureSummary &ahead = summaries[1];
+        QVERIFY(inline_.packets > 0);
+        QCOMPARE(ahead.packets, inline_.packets);
+        QCOMPARE(ahead.bytes, inline_.bytes);
+        QCOMPARE(ahead.ipPackets, inline_.ipPackets);
+        QCOMPARE(ahead.nonIp, inline_.nonIp);
+        QCOMPARE(ahead.undecodable, inline_.undecodable);
+        QVERIFY(ahead.malformed == inline_.malformed);
+        QVERIFY(ahead.linkTypes == inline_.linkTypes);
+        QCOMPARE(ahead.flows, inline_.flows);
+        QCOMPARE(ahead.expired, inline_.expired);
+        QCOMPARE(ahead.evicted, inline_.evicted);
+        QCOMPARE(ahead.readError.has_value(), damaged);
+        QCOMPARE(inline_.readError.has_value(), damaged);
+        if (damaged)
+            QCOMPARE(describe(*ahead.readError), describe(*inline_.readError));
+
+        // Cancelled on the reading thread part way, and before the first packet.
+        for (const std::uint64_t after : {std::uint64_t(5000), std::uint64_t(0)}) {
+            for (const bool readAhead : {false, true}) {
+                options.readAhead = readAhead;
+                NotingSource source = open();
+                source.cancelAfter = after;
+                const auto report = analyzeCapture(source, options, &source.cancel);
+                // The flag is looked at every 4096 packets, at the end (and, reading ahead,
+                // between batches).
+                if (after > inline_.packets) {
+                    QVERIFY(report); // never cancelled
+                    continue;
+                }
+                const std::uint64_t firstCheck =
+                    std::min((after / 0x1000 + 1) * 0x1000, inline_.packets);
+                QVERIFY(!report);
+                QCOMPARE(report.error().code, ErrorCode::Cancelled);
+                QCOMPARE(report.error().file, path);
+                QVERIFY(source.packetsRead() >= after);
+                QVERIFY(source.packetsRead() <= firstCheck);
+            }
         }
     }
 
