@@ -123,6 +123,49 @@ void FlowResults::sort()
               [&](std::uint64_t left, std::uint64_t right) { return order.less(left, right); });
 }
 
+std::vector<FlowResults::Run> FlowResults::runs(std::size_t flowsPerRun) const
+{
+    std::vector<Run> runs;
+    const std::size_t total = size();
+    flowsPerRun = std::max<std::size_t>(flowsPerRun, 1);
+    const auto start = [&](std::size_t position, std::uint64_t item) {
+        runs.push_back(Run{position, std::min(flowsPerRun, total - position), item});
+    };
+    if (!m_order.empty()) {
+        for (std::size_t position = 0; position < total; position += flowsPerRun)
+            start(position, m_order[position]);
+        return runs;
+    }
+    std::size_t position = 0;
+    ItemOrder(m_table, m_ended).forEachItem([&](std::uint64_t item) {
+        if (position % flowsPerRun == 0)
+            start(position, item);
+        ++position;
+    });
+    return runs;
+}
+
+void FlowResults::forEachIn(const Run &run,
+                            const std::function<void(const FlowRecord &)> &visit) const
+{
+    const ItemOrder order(m_table, m_ended);
+    FlowRecord scratch;
+    if (!m_order.empty()) {
+        for (std::size_t i = run.position; i < run.position + run.count; ++i)
+            visit(order.record(m_order[i], scratch));
+        return;
+    }
+    // Their own order: the ended flows, then the table's active slots.
+    const std::uint64_t ended = m_ended.size();
+    std::size_t visited = 0;
+    for (std::uint64_t item = run.firstItem; visited < run.count; ++item) {
+        if (item >= ended && !m_table.activeAt(std::uint32_t(item - ended)))
+            continue;
+        visit(order.record(item, scratch));
+        ++visited;
+    }
+}
+
 void FlowResults::forEach(const std::function<void(const FlowRecord &)> &visit) const
 {
     const ItemOrder order(m_table, m_ended);

@@ -85,6 +85,18 @@ public:
     // Calls visit(flow) for every flow in report order, the order FlowReport::flows has (see
     // flowRecordLess). `flow` is only valid during the call.
     void forEach(const std::function<void(const FlowRecord &)> &visit) const;
+    // The report order cut into consecutive runs of `flowsPerRun` flows (the last one shorter),
+    // for visiting the flows in parts, each part on its own thread.
+    struct Run
+    {
+        std::size_t position = 0; // of the run's first flow in report order
+        std::size_t count = 0;
+        std::uint64_t firstItem = 0;
+    };
+    std::vector<Run> runs(std::size_t flowsPerRun) const;
+    // Calls visit(flow) for the run's flows in report order; any number of threads may visit
+    // runs at once (the results are only read).
+    void forEachIn(const Run &run, const std::function<void(const FlowRecord &)> &visit) const;
     // The flows as records, in report order.
     FlowReport takeReport() &&;
 

@@ -5,12 +5,15 @@
 #include <QIODevice>
 #include <arpa/inet.h>
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <thread>
 
 namespace cartograph::capture {
 
@@ -495,16 +498,114 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.raw("}");
 }
 
-// The flows of a FlowReport or a FlowResults, one at a time, in report order.
-template <typename Visit> void forEachFlow(const std::vector<FlowRecord> &flows, Visit &&visit)
+bool noFlows(const std::vector<FlowRecord> &flows)
 {
-    for (const FlowRecord &flow : flows)
-        visit(flow);
+    return flows.empty();
+}
+bool noFlows(const FlowResults &results)
+{
+    return results.size() == 0;
 }
 
-void forEachFlow(const FlowResults &results, const std::function<void(const FlowRecord &)> &visit)
+// Writes the flows of a FlowReport or a FlowResults in report order, each through
+// writeOne(out, flow, timestamps, first), `first` for the report's first flow.
+template <typename WriteOne>
+void writeFlows(TextOut &out, const std::vector<FlowRecord> &flows, WriteOne writeOne)
 {
-    results.forEach(visit);
+    FlowTimestamps timestamps;
+    for (std::size_t i = 0; i < flows.size(); ++i)
+        writeOne(out, flows[i], timestamps, i == 0);
+}
+
+// A FlowResults' flows are formatted in runs on worker threads (formatting, not the replay, is
+// what a million-flow export spends its time on) and written in report order as the runs are
+// done; at most a few runs wait formatted, so memory stays a few MB. The text is the same as
+// one thread's.
+template <typename WriteOne>
+void writeFlows(TextOut &out, const FlowResults &results, WriteOne writeOne)
+{
+    constexpr std::size_t kFlowsPerRun = 8192;
+    const unsigned workers = std::min(4u, std::thread::hardware_concurrency());
+    const std::vector<FlowResults::Run> runs = results.runs(kFlowsPerRun);
+    if (workers < 2 || runs.size() < 2) {
+        FlowTimestamps timestamps;
+        bool first = true;
+        results.forEach([&](const FlowRecord &flow) {
+            writeOne(out, flow, timestamps, first);
+            first = false;
+        });
+        return;
+    }
+
+    struct Part
+    {
+        QByteArray text;
+        bool done = false;
+    };
+    std::vector<Part> parts(runs.size());
+    // Buffers written out, kept for the next runs: fresh ones would cost page faults for every
+    // run (glibc maps and unmaps allocations this big).
+    std::vector<QByteArray> spare;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t nextRun = 0;
+    std::size_t written = 0;
+    const std::size_t ahead = 2 * std::size_t(workers); // runs formatted and not yet written
+    const auto work = [&] {
+        FlowTimestamps timestamps;
+        for (;;) {
+            std::size_t run = 0;
+            QByteArray text;
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock,
+                             [&] { return nextRun >= runs.size() || nextRun < written + ahead; });
+                if (nextRun >= runs.size())
+                    return;
+                run = nextRun++;
+                if (!spare.empty()) {
+                    text = std::move(spare.back());
+                    spare.pop_back();
+                }
+            }
+            {
+                const auto runOut = std::make_unique<TextOut>(text); // too big for the stack
+                bool first = run == 0;
+                results.forEachIn(runs[run], [&](const FlowRecord &flow) {
+                    writeOne(*runOut, flow, timestamps, first);
+                    first = false;
+                });
+                runOut->flush();
+            }
+            {
+                const std::lock_guard lock(mutex);
+                parts[run].text = std::move(text);
+                parts[run].done = true;
+            }
+            changed.notify_all();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < workers; ++i)
+        threads.emplace_back(work);
+    for (Part &part : parts) {
+        QByteArray text;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return part.done; });
+            text = std::move(part.text);
+        }
+        out.raw(std::string_view(text.constData(), std::size_t(text.size())));
+        text.resize(0); // keeps the capacity
+        {
+            const std::lock_guard lock(mutex);
+            ++written;
+            spare.push_back(std::move(text));
+        }
+        changed.notify_all();
+    }
+    for (std::thread &thread : threads)
+        thread.join();
 }
 
 template <typename Flows>
@@ -512,15 +613,14 @@ void writeReport(TextOut &out, const Flows &flows, const CaptureSummary &summary
                  const EndpointAttributor &attributor, const FlowExportOptions &options)
 {
     JsonOut json(out);
-    FlowTimestamps timestamps;
     json.raw("{\n  \"flows\": [");
-    bool any = false;
-    forEachFlow(flows, [&](const FlowRecord &flow) {
-        json.raw(any ? ",\n    " : "\n    ");
-        any = true;
-        writeFlow(json, flow, attributor, options, timestamps);
-    });
-    json.raw(any ? "\n  ],\n" : "],\n");
+    writeFlows(out, flows,
+               [&](TextOut &to, const FlowRecord &flow, FlowTimestamps &timestamps, bool first) {
+                   JsonOut flowJson(to);
+                   flowJson.raw(first ? "\n    " : ",\n    ");
+                   writeFlow(flowJson, flow, attributor, options, timestamps);
+               });
+    json.raw(noFlows(flows) ? "],\n" : "\n  ],\n");
 
     json.raw("  \"summary\": {");
     json.key("packets");
@@ -619,76 +719,77 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
     out.raw("protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
             "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
             "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
-    FlowTimestamps timestamps;
-    forEachFlow(flows, [&](const FlowRecord &flow) {
-        if (const char *name = protocolName(flow.protocol))
-            out.raw(name);
-        else
-            out.number(std::uint64_t(flow.protocol));
-        for (int side = 0; side < 2; ++side) {
-            const IpAddress &address = side == 0 ? flow.a : flow.b;
-            const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
-            out.raw(',');
-            out.address(address);
-            out.raw(',');
-            if (flow.hasPorts)
-                out.number(std::uint64_t(port));
-            if (attributor.hasSnapshot()) {
-                const ClusterEndpoint endpoint = attributor.endpoint(
-                    address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
-                    flow.protocol);
-                out.raw(',');
-                csvField(out, clusterEndpointKindName(endpoint.kind));
-                out.raw(',');
-                csvField(out, endpoint.namespaceName);
-                out.raw(',');
-                csvField(out, endpoint.name);
+    writeFlows(
+        out, flows,
+        [&](TextOut &to, const FlowRecord &flow, FlowTimestamps &timestamps, bool /*first*/) {
+            if (const char *name = protocolName(flow.protocol))
+                to.raw(name);
+            else
+                to.number(std::uint64_t(flow.protocol));
+            for (int side = 0; side < 2; ++side) {
+                const IpAddress &address = side == 0 ? flow.a : flow.b;
+                const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
+                to.raw(',');
+                to.address(address);
+                to.raw(',');
+                if (flow.hasPorts)
+                    to.number(std::uint64_t(port));
+                if (attributor.hasSnapshot()) {
+                    const ClusterEndpoint endpoint = attributor.endpoint(
+                        address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
+                        flow.protocol);
+                    to.raw(',');
+                    csvField(to, clusterEndpointKindName(endpoint.kind));
+                    to.raw(',');
+                    csvField(to, endpoint.namespaceName);
+                    to.raw(',');
+                    csvField(to, endpoint.name);
+                } else {
+                    to.raw(",,,");
+                }
+            }
+            for (const std::uint64_t count :
+                 {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
+                to.raw(',');
+                to.number(count);
+            }
+            to.raw(',');
+            timestamps.first.write(to, flow.firstUs);
+            to.raw(',');
+            timestamps.last.write(to, flow.lastUs);
+            if (flow.tunnel.empty()) {
+                to.raw(",,,,,");
             } else {
-                out.raw(",,,");
+                to.raw(',');
+                for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
+                    if (i > 0)
+                        to.raw('/');
+                    csvField(to, tunnelTypeName(flow.tunnel[i].type));
+                }
+                const TunnelLevel &outer = flow.tunnel.front();
+                to.raw(',');
+                if (outer.hasKey)
+                    to.number(std::uint64_t(outer.key));
+                to.raw(',');
+                to.address(outer.outerSrc);
+                to.raw(',');
+                to.address(outer.outerDst);
+                to.raw(',');
+                if (outer.udpPort)
+                    to.number(std::uint64_t(outer.udpPort));
             }
-        }
-        for (const std::uint64_t count :
-             {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
-            out.raw(',');
-            out.number(count);
-        }
-        out.raw(',');
-        timestamps.first.write(out, flow.firstUs);
-        out.raw(',');
-        timestamps.last.write(out, flow.lastUs);
-        if (flow.tunnel.empty()) {
-            out.raw(",,,,,");
-        } else {
-            out.raw(',');
-            for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
-                if (i > 0)
-                    out.raw('/');
-                csvField(out, tunnelTypeName(flow.tunnel[i].type));
+            to.raw(',');
+            if (flow.protocol == 6) {
+                bool first = true;
+                forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
+                    if (!first)
+                        to.raw('|');
+                    first = false;
+                    to.raw(name);
+                });
             }
-            const TunnelLevel &outer = flow.tunnel.front();
-            out.raw(',');
-            if (outer.hasKey)
-                out.number(std::uint64_t(outer.key));
-            out.raw(',');
-            out.address(outer.outerSrc);
-            out.raw(',');
-            out.address(outer.outerDst);
-            out.raw(',');
-            if (outer.udpPort)
-                out.number(std::uint64_t(outer.udpPort));
-        }
-        out.raw(',');
-        if (flow.protocol == 6) {
-            bool first = true;
-            forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
-                if (!first)
-                    out.raw('|');
-                first = false;
-                out.raw(name);
-            });
-        }
-        out.raw('\n');
-    });
+            to.raw('\n');
+        });
 }
 
 // Streams what `write` writes to the device in chunks; false when a write to it failed.

@@ -1447,24 +1447,32 @@ private slots:
         QTest::addColumn<int>("timing"); // 0 rising, 1 jumping back now and then, 2 coarse (ties)
         QTest::addColumn<int>("maxFlows");
         QTest::addColumn<int>("idleSeconds");
-        QTest::newRow("rising timestamps") << 0 << 1000000 << 0;
-        QTest::newRow("timestamps out of order") << 1 << 1000000 << 0;
-        QTest::newRow("equal first timestamps") << 2 << 1000000 << 0;
-        QTest::newRow("evictions") << 0 << 40 << 0;
-        QTest::newRow("idle timeout, out of order") << 1 << 1000000 << 2;
-        QTest::newRow("everything at once") << 2 << 600 << 1;
+        QTest::addColumn<int>("packets");
+        QTest::addColumn<int>("ports"); // conversations: about 2 per port
+        QTest::newRow("rising timestamps") << 0 << 1000000 << 0 << 4000 << 300;
+        QTest::newRow("timestamps out of order") << 1 << 1000000 << 0 << 4000 << 300;
+        QTest::newRow("equal first timestamps") << 2 << 1000000 << 0 << 4000 << 300;
+        QTest::newRow("evictions") << 0 << 40 << 0 << 4000 << 300;
+        QTest::newRow("idle timeout, out of order") << 1 << 1000000 << 2 << 4000 << 300;
+        QTest::newRow("everything at once") << 2 << 600 << 1 << 4000 << 300;
+        // Enough flows for the export to format them in runs on several threads.
+        QTest::newRow("many flows, rising") << 0 << 1000000 << 0 << 60000 << 20000;
+        QTest::newRow("many flows, out of order") << 1 << 1000000 << 0 << 60000 << 20000;
+        QTest::newRow("many flows, evictions") << 0 << 9000 << 0 << 60000 << 20000;
     }
     void resultsStreamTheReport()
     {
         QFETCH(int, timing);
         QFETCH(int, maxFlows);
         QFETCH(int, idleSeconds);
+        QFETCH(int, packets);
+        QFETCH(int, ports);
         QList<Record> records;
         std::uint64_t state = 99;
         std::int64_t us = 1714564803000000;
-        for (int i = 0; i < 4000; ++i) {
+        for (int i = 0; i < packets; ++i) {
             state = state * 6364136223846793005ull + 1442695040888963407ull;
-            const auto port = std::uint16_t(30000 + (state >> 33) % 300);
+            const auto port = std::uint16_t(30000 + (state >> 33) % std::uint64_t(ports));
             us += std::int64_t((state >> 20) % 3000);
             std::int64_t stamp = us;
             if (timing == 1 && (state >> 45) % 7 == 0)
@@ -1515,6 +1523,24 @@ private slots:
             ++visited;
         });
         QCOMPARE(visited, report.flows.size());
+        // In runs, as the export visits them from several threads: the same flows in order.
+        for (const std::size_t flowsPerRun : {std::size_t(7), std::size_t(1000)}) {
+            const std::vector<FlowResults::Run> runs = results->runs(flowsPerRun);
+            QCOMPARE(runs.size(), (report.flows.size() + flowsPerRun - 1) / flowsPerRun);
+            visited = 0;
+            for (const FlowResults::Run &run : runs) {
+                QCOMPARE(run.position, visited);
+                results->forEachIn(run, [&](const FlowRecord &flow) {
+                    QVERIFY(visited < report.flows.size());
+                    QCOMPARE(flow.firstUs, report.flows[visited].firstUs);
+                    QCOMPARE(flow.a, report.flows[visited].a);
+                    QCOMPARE(flow.aPort, report.flows[visited].aPort);
+                    QCOMPARE(flow.packetsAb, report.flows[visited].packetsAb);
+                    ++visited;
+                });
+            }
+            QCOMPARE(visited, report.flows.size());
+        }
 
         const EndpointAttributor attributor(attributionSnapshot());
         FlowExportOptions exportOptions;
