@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <numeric>
 #include <thread>
 
@@ -77,14 +78,18 @@ public:
     }
 
     // Calls fn(item) for every item in its own order: ended flows, then active slots.
-    template <typename Fn> void forEachItem(Fn fn) const
+    template <typename Fn> void forEachItem(Fn fn) const { forEachItemFrom(0, SIZE_MAX, fn); }
+    // The same for at most `count` items, from `first` on.
+    template <typename Fn> void forEachItemFrom(std::uint64_t first, std::size_t count, Fn fn) const
     {
         const std::uint64_t ended = m_ended.size();
-        for (std::uint64_t item = 0; item < ended; ++item)
+        const std::uint64_t end = ended + m_table.slotCount();
+        std::size_t visited = 0;
+        for (std::uint64_t item = first; item < end && visited < count; ++item) {
+            if (item >= ended && !m_table.activeAt(std::uint32_t(item - ended)))
+                continue;
             fn(item);
-        for (std::uint32_t slot = 0; slot < m_table.slotCount(); ++slot) {
-            if (m_table.activeAt(slot))
-                fn(ended + slot);
+            ++visited;
         }
     }
 
@@ -150,31 +155,17 @@ void FlowResults::forEachIn(const Run &run,
 {
     const ItemOrder order(m_table, m_ended);
     FlowRecord scratch;
-    if (!m_order.empty()) {
-        for (std::size_t i = run.position; i < run.position + run.count; ++i)
-            visit(order.record(m_order[i], scratch));
-        return;
-    }
-    // Their own order: the ended flows, then the table's active slots.
-    const std::uint64_t ended = m_ended.size();
-    std::size_t visited = 0;
-    for (std::uint64_t item = run.firstItem; visited < run.count; ++item) {
-        if (item >= ended && !m_table.activeAt(std::uint32_t(item - ended)))
-            continue;
-        visit(order.record(item, scratch));
-        ++visited;
-    }
+    const auto visitItem = [&](std::uint64_t item) { visit(order.record(item, scratch)); };
+    if (m_order.empty())
+        order.forEachItemFrom(run.firstItem, run.count, visitItem);
+    else
+        std::for_each(m_order.begin() + std::ptrdiff_t(run.position),
+                      m_order.begin() + std::ptrdiff_t(run.position + run.count), visitItem);
 }
 
 void FlowResults::forEach(const std::function<void(const FlowRecord &)> &visit) const
 {
-    const ItemOrder order(m_table, m_ended);
-    FlowRecord scratch;
-    const auto visitItem = [&](std::uint64_t item) { visit(order.record(item, scratch)); };
-    if (m_order.empty())
-        order.forEachItem(visitItem);
-    else
-        std::for_each(m_order.begin(), m_order.end(), visitItem);
+    forEachIn(Run{0, size(), 0}, visit); // one run of every flow
 }
 
 FlowReport FlowResults::takeReport() &&

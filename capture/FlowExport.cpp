@@ -526,8 +526,9 @@ void writeFlows(TextOut &out, const FlowResults &results, WriteOne writeOne)
 {
     constexpr std::size_t kFlowsPerRun = 8192;
     const unsigned workers = std::min(4u, std::thread::hardware_concurrency());
-    const std::vector<FlowResults::Run> runs = results.runs(kFlowsPerRun);
-    if (workers < 2 || runs.size() < 2) {
+    const std::vector<FlowResults::Run> runs =
+        workers >= 2 ? results.runs(kFlowsPerRun) : std::vector<FlowResults::Run>();
+    if (runs.size() < 2) {
         FlowTimestamps timestamps;
         bool first = true;
         results.forEach([&](const FlowRecord &flow) {
