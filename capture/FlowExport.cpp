@@ -106,42 +106,66 @@ public:
         std::memcpy(m_buffer + m_used, text.data(), text.size());
         m_used += text.size();
     }
-    void raw(char c) { raw(std::string_view(&c, 1)); }
+    void raw(char c)
+    {
+        *room(1) = c;
+        ++m_used;
+    }
+    // A string literal: its length is known when compiling, so the copy is a few stores rather
+    // than a call (a million flows are several hundred million bytes of literals).
+    template <std::size_t N> void literal(const char (&text)[N])
+    {
+        static_assert(N > 1 && N <= 256);
+        Q_ASSERT(text[N - 1] == '\0' && std::strlen(text) == N - 1); // a literal, not a buffer
+        std::memcpy(room(N - 1), text, N - 1);
+        m_used += N - 1;
+    }
     void number(std::uint64_t value)
     {
-        char text[24];
-        raw(std::string_view(
-            text, std::size_t(std::to_chars(text, text + sizeof text, value).ptr - text)));
+        char *at = room(kNumberRoom);
+        m_used = std::size_t(std::to_chars(at, at + kNumberRoom, value).ptr - m_buffer);
     }
     void number(std::int64_t value)
     {
-        char text[24];
-        raw(std::string_view(
-            text, std::size_t(std::to_chars(text, text + sizeof text, value).ptr - text)));
+        char *at = room(kNumberRoom);
+        m_used = std::size_t(std::to_chars(at, at + kNumberRoom, value).ptr - m_buffer);
     }
     // As IpAddress::toString() writes it (inet_ntop's forms).
     void address(const IpAddress &address)
     {
+        char *const start = room(INET6_ADDRSTRLEN);
+        char *at = start;
         if (address.isV4()) {
             const std::uint32_t v4 = address.v4();
-            char text[16];
-            std::size_t length = 0;
             for (int shift = 24; shift >= 0; shift -= 8) {
                 const unsigned octet = (v4 >> shift) & 0xffu;
                 if (octet >= 100)
-                    text[length++] = char('0' + octet / 100);
+                    *at++ = char('0' + octet / 100);
                 if (octet >= 10)
-                    text[length++] = char('0' + octet / 10 % 10);
-                text[length++] = char('0' + octet % 10);
+                    *at++ = char('0' + octet / 10 % 10);
+                *at++ = char('0' + octet % 10);
                 if (shift > 0)
-                    text[length++] = '.';
+                    *at++ = '.';
             }
-            raw(std::string_view(text, length));
         } else if (address.isV6()) {
-            char text[INET6_ADDRSTRLEN] = {};
-            inet_ntop(AF_INET6, address.bytes().data(), text, sizeof text);
-            raw(text);
+            if (inet_ntop(AF_INET6, address.bytes().data(), start, INET6_ADDRSTRLEN))
+                at += std::strlen(start);
         }
+        m_used += std::size_t(at - start);
+    }
+    // Where the next `size` bytes (at most the buffer's size) can be written straight into the
+    // buffer; advance() then says how many were.
+    char *room(std::size_t size)
+    {
+        Q_ASSERT(size <= sizeof m_buffer);
+        if (size > sizeof m_buffer - m_used)
+            drain();
+        return m_buffer + m_used;
+    }
+    void advance(std::size_t size)
+    {
+        Q_ASSERT(size <= sizeof m_buffer - m_used);
+        m_used += size;
     }
 
     // Everything written so far goes out; false once a write to the device failed.
@@ -166,6 +190,8 @@ private:
         else if (m_device->write(data, qint64(size)) != qint64(size))
             m_failed = true;
     }
+
+    static constexpr std::size_t kNumberRoom = 24; // the longest 64-bit number and a sign
 
     QByteArray &m_bytes;
     QIODevice *m_device;
@@ -203,11 +229,14 @@ public:
         }
         if (m_length == 0)
             return; // formatTimestampUs() gives an empty string then
-        out.raw(std::string_view(m_prefix, std::size_t(m_length)));
+        char *at = out.room(sizeof m_prefix + 8);
+        std::memcpy(at, m_prefix, sizeof m_prefix); // whole: a fixed-size copy is a few stores
+        at += m_length;
         char tail[8] = {'.', '0', '0', '0', '0', '0', '0', 'Z'};
         for (int i = 6; i >= 1 && fraction > 0; --i, fraction /= 10)
             tail[i] = char('0' + fraction % 10);
-        out.raw(std::string_view(tail, sizeof tail));
+        std::memcpy(at, tail, sizeof tail);
+        out.advance(std::size_t(m_length) + sizeof tail);
     }
 
 private:
@@ -243,11 +272,18 @@ public:
     {}
 
     void raw(std::string_view text) { m_out.raw(text); }
+    template <std::size_t N> void literal(const char (&text)[N]) { m_out.literal(text); }
     // A string that needs no escaping (ASCII, no quotes, backslashes or control characters).
     void plain(std::string_view text)
     {
         m_out.raw('"');
         m_out.raw(text);
+        m_out.raw('"');
+    }
+    template <std::size_t N> void plain(const char (&text)[N])
+    {
+        m_out.raw('"');
+        m_out.literal(text);
         m_out.raw('"');
     }
     void string(const QString &text) { string(QStringView(text)); }
@@ -308,11 +344,18 @@ public:
         text.write(m_out, microseconds);
         m_out.raw('"');
     }
-    void key(std::string_view name)
+    // `"name": `, and with nextKey() the ", " before it.
+    template <std::size_t N> void key(const char (&name)[N])
     {
         m_out.raw('"');
-        m_out.raw(name);
-        m_out.raw("\": ");
+        m_out.literal(name);
+        m_out.literal("\": ");
+    }
+    template <std::size_t N> void nextKey(const char (&name)[N])
+    {
+        m_out.literal(", \"");
+        m_out.literal(name);
+        m_out.literal("\": ");
     }
 
 private:
@@ -322,38 +365,31 @@ private:
 void writeEndpoint(JsonOut &json, const EndpointAttributor &attributor, const IpAddress &address,
                    const FlowRecord &flow, std::uint16_t port)
 {
-    json.raw("{");
-    json.key("ip");
+    json.literal("{\"ip\": ");
     json.address(address);
-    json.raw(", ");
-    json.key("port");
+    json.nextKey("port");
     if (flow.hasPorts)
         json.number(std::uint64_t(port));
     else
-        json.raw("null");
-    json.raw(", ");
-    json.key("endpoint");
+        json.literal("null");
+    json.nextKey("endpoint");
     if (!attributor.hasSnapshot()) {
-        json.raw("null}");
+        json.literal("null}");
         return;
     }
     const ClusterEndpoint endpoint = attributor.endpoint(
         address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt, flow.protocol);
-    json.raw("{");
-    json.key("kind");
+    json.literal("{\"kind\": ");
     json.string(clusterEndpointKindName(endpoint.kind));
-    json.raw(", ");
-    json.key("namespace");
+    json.nextKey("namespace");
     json.stringOrNull(endpoint.namespaceName);
-    json.raw(", ");
-    json.key("name");
+    json.nextKey("name");
     json.stringOrNull(endpoint.name);
     if (endpoint.kind == ClusterEndpoint::Kind::Pod && !endpoint.nodeName.isEmpty()) {
-        json.raw(", ");
-        json.key("node");
+        json.nextKey("node");
         json.string(endpoint.nodeName);
     }
-    json.raw("}}");
+    json.literal("}}");
 }
 
 void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const FlowRecord &flow,
@@ -361,53 +397,43 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
 {
     const std::vector<TunnelLevel> &levels = flow.tunnel;
     const TunnelLevel &level = levels[index];
-    json.raw("{");
-    json.key("type");
+    json.literal("{\"type\": ");
     json.string(tunnelTypeName(level.type));
-    json.raw(", ");
-    json.key("vni");
+    json.nextKey("vni");
     if (level.hasKey)
         json.number(std::uint64_t(level.key));
     else
-        json.raw("null");
+        json.literal("null");
     if (index < flow.tunnelBa.size()) {
         const TunnelLevel &reverse = flow.tunnelBa[index];
         if (reverse.hasKey != level.hasKey || reverse.key != level.key) {
-            json.raw(", ");
-            json.key("vni_ba");
+            json.nextKey("vni_ba");
             if (reverse.hasKey)
                 json.number(std::uint64_t(reverse.key));
             else
-                json.raw("null");
+                json.literal("null");
         }
     }
-    json.raw(", ");
-    json.key("outer_a");
+    json.nextKey("outer_a");
     json.address(level.outerSrc);
-    json.raw(", ");
-    json.key("outer_b");
+    json.nextKey("outer_b");
     json.address(level.outerDst);
-    json.raw(", ");
-    json.key("port");
+    json.nextKey("port");
     if (level.udpPort != 0)
         json.number(std::uint64_t(level.udpPort));
     else
-        json.raw("null");
-    json.raw(", ");
-    json.key("outer_a_node");
+        json.literal("null");
+    json.nextKey("outer_a_node");
     json.stringOrNull(attributor.nodeName(level.outerSrc));
-    json.raw(", ");
-    json.key("outer_b_node");
+    json.nextKey("outer_b_node");
     json.stringOrNull(attributor.nodeName(level.outerDst));
-    json.raw(", ");
-    json.key("payload");
+    json.nextKey("payload");
     json.string(tunnelPayloadName(level.payload));
     if (index + 1 < levels.size()) {
-        json.raw(", ");
-        json.key("inner");
+        json.nextKey("inner");
         writeTunnel(json, attributor, flow, index + 1);
     }
-    json.raw("}");
+    json.literal("}");
 }
 
 struct FlowTimestamps
@@ -419,83 +445,79 @@ struct FlowTimestamps
 void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &attributor,
                const FlowExportOptions &options, FlowTimestamps &timestamps)
 {
-    json.raw("{");
-    json.key("protocol");
-    if (const char *name = protocolName(flow.protocol))
-        json.plain(name);
-    else
-        json.number(std::uint64_t(flow.protocol));
-    json.raw(", ");
-    json.key("a");
+    switch (flow.protocol) { // protocolName()'s names, written as literals
+    case 6:
+        json.literal("{\"protocol\": \"TCP\"");
+        break;
+    case 17:
+        json.literal("{\"protocol\": \"UDP\"");
+        break;
+    default:
+        json.literal("{\"protocol\": ");
+        if (const char *name = protocolName(flow.protocol))
+            json.plain(name);
+        else
+            json.number(std::uint64_t(flow.protocol));
+    }
+    json.nextKey("a");
     writeEndpoint(json, attributor, flow.a, flow, flow.aPort);
-    json.raw(", ");
-    json.key("b");
+    json.nextKey("b");
     writeEndpoint(json, attributor, flow.b, flow, flow.bPort);
-    json.raw(", ");
-    json.key("packets_ab");
+    json.nextKey("packets_ab");
     json.number(flow.packetsAb);
-    json.raw(", ");
-    json.key("bytes_ab");
+    json.nextKey("bytes_ab");
     json.number(flow.bytesAb);
-    json.raw(", ");
-    json.key("packets_ba");
+    json.nextKey("packets_ba");
     json.number(flow.packetsBa);
-    json.raw(", ");
-    json.key("bytes_ba");
+    json.nextKey("bytes_ba");
     json.number(flow.bytesBa);
-    json.raw(", ");
-    json.key("first");
+    json.nextKey("first");
     json.timestamp(timestamps.first, flow.firstUs);
-    json.raw(", ");
-    json.key("last");
+    json.nextKey("last");
     json.timestamp(timestamps.last, flow.lastUs);
-    json.raw(", ");
-    json.key("tunnel");
+    json.nextKey("tunnel");
     if (flow.tunnel.empty())
-        json.raw("null");
+        json.literal("null");
     else
         writeTunnel(json, attributor, flow, 0);
-    json.raw(", ");
-    json.key("tcp_flags");
+    json.nextKey("tcp_flags");
     if (flow.protocol == 6) {
-        json.raw("[");
+        json.literal("[");
         bool first = true;
         forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
             if (!first)
-                json.raw(", ");
+                json.literal(", ");
             first = false;
             json.plain(name);
         });
-        json.raw("]");
+        json.literal("]");
     } else {
-        json.raw("null");
+        json.literal("null");
     }
     if (flow.end != FlowRecord::End::Active) {
-        json.raw(", ");
-        json.key("ended");
+        json.nextKey("ended");
         json.plain(flow.end == FlowRecord::End::IdleTimeout ? "idle-timeout" : "evicted");
     }
     if (options.secondBuckets) {
-        json.raw(", ");
-        json.key("buckets");
-        json.raw("[");
+        json.nextKey("buckets");
+        json.literal("[");
         for (std::size_t i = 0; i < flow.buckets.size(); ++i) {
             const SecondBucket &bucket = flow.buckets[i];
             if (i > 0)
-                json.raw(", ");
-            json.raw("[");
+                json.literal(", ");
+            json.literal("[");
             json.number(bucket.second);
             for (int direction = 0; direction < 2; ++direction) {
-                json.raw(", ");
+                json.literal(", ");
                 json.number(std::uint64_t(bucket.packets[direction]));
-                json.raw(", ");
+                json.literal(", ");
                 json.number(bucket.bytes[direction]);
             }
-            json.raw("]");
+            json.literal("]");
         }
-        json.raw("]");
+        json.literal("]");
     }
-    json.raw("}");
+    json.literal("}");
 }
 
 bool noFlows(const std::vector<FlowRecord> &flows)
@@ -614,89 +636,82 @@ void writeReport(TextOut &out, const Flows &flows, const CaptureSummary &summary
                  const EndpointAttributor &attributor, const FlowExportOptions &options)
 {
     JsonOut json(out);
-    json.raw("{\n  \"flows\": [");
+    json.literal("{\n  \"flows\": [");
     writeFlows(out, flows,
                [&](TextOut &to, const FlowRecord &flow, FlowTimestamps &timestamps, bool first) {
                    JsonOut flowJson(to);
-                   flowJson.raw(first ? "\n    " : ",\n    ");
+                   if (first)
+                       flowJson.literal("\n    ");
+                   else
+                       flowJson.literal(",\n    ");
                    writeFlow(flowJson, flow, attributor, options, timestamps);
                });
-    json.raw(noFlows(flows) ? "],\n" : "\n  ],\n");
+    if (noFlows(flows))
+        json.literal("],\n");
+    else
+        json.literal("\n  ],\n");
 
-    json.raw("  \"summary\": {");
+    json.literal("  \"summary\": {");
     json.key("packets");
     json.number(summary.packets);
-    json.raw(", ");
-    json.key("bytes");
+    json.nextKey("bytes");
     json.number(summary.bytes);
-    json.raw(", ");
-    json.key("flows");
+    json.nextKey("flows");
     json.number(summary.flows);
-    json.raw(", ");
-    json.key("ip_packets");
+    json.nextKey("ip_packets");
     json.number(summary.ipPackets);
-    json.raw(", ");
-    json.key("malformed");
-    json.raw("{");
+    json.nextKey("malformed");
+    json.literal("{");
     bool first = true;
     for (int reason = 0; reason < kMalformedReasonCount; ++reason) {
         if (summary.malformed[size_t(reason)] == 0)
             continue;
         if (!first)
-            json.raw(", ");
+            json.literal(", ");
         first = false;
         json.string(malformedReasonName(MalformedReason(reason)));
-        json.raw(": ");
+        json.literal(": ");
         json.number(summary.malformed[size_t(reason)]);
     }
-    json.raw("}, ");
+    json.literal("}, ");
     json.key("undecodable");
     json.number(summary.undecodable);
-    json.raw(", ");
-    json.key("non_ip");
+    json.nextKey("non_ip");
     json.number(summary.nonIp);
-    json.raw(", ");
-    json.key("evicted");
+    json.nextKey("evicted");
     json.number(summary.evicted);
-    json.raw(", ");
-    json.key("expired");
+    json.nextKey("expired");
     json.number(summary.expired);
-    json.raw(", ");
-    json.key("link_types");
-    json.raw("{");
+    json.nextKey("link_types");
+    json.literal("{");
     first = true;
     for (const auto &[linkType, count] : summary.linkTypes) {
         if (!first)
-            json.raw(", ");
+            json.literal(", ");
         first = false;
         json.string(linkTypeName(linkType));
-        json.raw(": ");
+        json.literal(": ");
         json.number(count);
     }
-    json.raw("}, ");
+    json.literal("}, ");
     json.key("read_error");
     if (summary.readError)
         json.string(describe(*summary.readError));
     else
-        json.raw("null");
+        json.literal("null");
     if (summary.dropped) {
-        json.raw(", ");
-        json.key("dropped");
-        json.raw("{");
-        json.key("total");
+        json.nextKey("dropped");
+        json.literal("{\"total\": ");
         json.number(summary.dropped->total());
-        json.raw(", ");
-        json.key("kernel");
+        json.nextKey("kernel");
         json.number(summary.dropped->kernel);
-        json.raw(", ");
-        json.key("interface");
+        json.nextKey("interface");
         json.number(summary.dropped->interface);
-        json.raw(", ");
-        json.key("queue");
+        json.nextKey("queue");
         json.number(summary.dropped->queue);
-        json.raw("}");
+        json.literal("}");
     }
-    json.raw("}\n}\n");
+    json.literal("}\n}\n");
 }
 
 // RFC 4180 quoting, for the fields that can hold any text (names from the snapshot).
@@ -746,7 +761,7 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
                     to.raw(',');
                     csvField(to, endpoint.name);
                 } else {
-                    to.raw(",,,");
+                    to.literal(",,,");
                 }
             }
             for (const std::uint64_t count :
@@ -759,7 +774,7 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
             to.raw(',');
             timestamps.last.write(to, flow.lastUs);
             if (flow.tunnel.empty()) {
-                to.raw(",,,,,");
+                to.literal(",,,,,");
             } else {
                 to.raw(',');
                 for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
