@@ -369,7 +369,9 @@ public:
     static constexpr std::size_t kFrames = 512;
     static constexpr std::uint32_t kBatches = 8;
 
-    struct Batch
+    // A line of its own: the reader writes one batch's header while the aggregator reads the
+    // next one's.
+    struct alignas(64) Batch
     {
         std::vector<DecodedFrame> frames = std::vector<DecodedFrame>(kFrames);
         std::size_t count = 0;
@@ -483,29 +485,34 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
             BatchRing::Batch *batch = ring.waitEmpty();
             if (!batch)
                 return;
-            batch->count = 0;
-            batch->last = false;
-            batch->cancelled = false;
-            while (batch->count < BatchRing::kFrames && !batch->last) {
+            // Kept in registers while the batch fills: the decoder writes through pointers,
+            // and the compiler would otherwise reload them from the batch for every frame.
+            DecodedFrame *const frames = batch->frames.data();
+            std::size_t count = 0;
+            bool last = false;
+            bool cancelled = false;
+            while (count < BatchRing::kFrames && !last) {
                 // The aggregator's core read these lines last: claim them ahead for writing,
                 // or the decoder waits for each on its first store.
-                if (batch->count + kClaimAhead < BatchRing::kFrames)
-                    prefetchForWriting(&batch->frames[batch->count + kClaimAhead]);
-                switch (reader.next(batch->frames[batch->count])) {
+                if (count + kClaimAhead < BatchRing::kFrames)
+                    prefetchForWriting(&frames[count + kClaimAhead]);
+                switch (reader.next(frames[count])) {
                 case FrameReader::Step::Ip:
-                    ++batch->count;
+                    ++count;
                     break;
                 case FrameReader::Step::Counted:
                     break;
                 case FrameReader::Step::End:
-                    batch->last = true;
+                    last = true;
                     break;
                 case FrameReader::Step::Cancelled:
-                    batch->last = batch->cancelled = true;
+                    last = cancelled = true;
                     break;
                 }
             }
-            const bool last = batch->last;
+            batch->count = count;
+            batch->last = last;
+            batch->cancelled = cancelled;
             ring.publish();
             if (last)
                 return;
@@ -522,8 +529,10 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
         for (;;) {
             const BatchRing::Batch &batch = ring.waitFull();
             LookaheadFeeder feeder(parts.table);
-            for (std::size_t i = 0; i < batch.count; ++i)
-                feeder.feed(batch.frames[i]);
+            const DecodedFrame *const frames = batch.frames.data();
+            const std::size_t count = batch.count;
+            for (std::size_t i = 0; i < count; ++i)
+                feeder.feed(frames[i]);
             feeder.flush();
             parts.table.takeEnded(parts.ended);
             const bool last = batch.last;
