@@ -477,6 +477,7 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
     // aggregator writes for every packet, and the two cores would pass that line back and forth.
     CaptureSummary counted;
     constexpr std::size_t kClaimAhead = 4;
+    constexpr std::size_t kFrameAhead = 8;
     std::thread readerThread([&ring, &source, &options, &counted, cancel] {
         CaptureSummary counts;
         FrameReader reader(source, options.decode, counts, cancel);
@@ -531,8 +532,13 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
             LookaheadFeeder feeder(parts.table);
             const DecodedFrame *const frames = batch.frames.data();
             const std::size_t count = batch.count;
-            for (std::size_t i = 0; i < count; ++i)
+            for (std::size_t i = 0; i < count; ++i) {
+                // The frames were written on the reader's core: each first read waits for the
+                // line to come over from there, unless it was asked for a few frames earlier.
+                if (i + kFrameAhead < count)
+                    __builtin_prefetch(&frames[i + kFrameAhead]);
                 feeder.feed(frames[i]);
+            }
             feeder.flush();
             parts.table.takeEnded(parts.ended);
             const bool last = batch.last;

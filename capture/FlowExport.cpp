@@ -286,6 +286,25 @@ public:
         m_out.literal(text);
         m_out.raw('"');
     }
+    // One of the fixed names (tunnel types, payloads, endpoint kinds): ASCII that needs no
+    // escaping, copied without the escaping path's per-character tests.
+    void name(QStringView text)
+    {
+        const auto size = std::size_t(text.size());
+        if (size + 2 > 256) {
+            string(text);
+            return;
+        }
+        char *const start = m_out.room(size + 2);
+        char *at = start;
+        *at++ = '"';
+        for (const QChar c : text) {
+            Q_ASSERT(c.unicode() >= 0x20 && c.unicode() < 0x7f && c != u'"' && c != u'\\');
+            *at++ = char(c.unicode());
+        }
+        *at++ = '"';
+        m_out.advance(std::size_t(at - start));
+    }
     void string(const QString &text) { string(QStringView(text)); }
     void string(QStringView text)
     {
@@ -380,7 +399,7 @@ void writeEndpoint(JsonOut &json, const EndpointAttributor &attributor, const Ip
     const ClusterEndpoint endpoint = attributor.endpoint(
         address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt, flow.protocol);
     json.literal("{\"kind\": ");
-    json.string(clusterEndpointKindName(endpoint.kind));
+    json.name(clusterEndpointKindName(endpoint.kind));
     json.nextKey("namespace");
     json.stringOrNull(endpoint.namespaceName);
     json.nextKey("name");
@@ -398,7 +417,7 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
     const std::vector<TunnelLevel> &levels = flow.tunnel;
     const TunnelLevel &level = levels[index];
     json.literal("{\"type\": ");
-    json.string(tunnelTypeName(level.type));
+    json.name(tunnelTypeName(level.type));
     json.nextKey("vni");
     if (level.hasKey)
         json.number(std::uint64_t(level.key));
@@ -423,12 +442,16 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
         json.number(std::uint64_t(level.udpPort));
     else
         json.literal("null");
-    json.nextKey("outer_a_node");
-    json.stringOrNull(attributor.nodeName(level.outerSrc));
-    json.nextKey("outer_b_node");
-    json.stringOrNull(attributor.nodeName(level.outerDst));
+    if (attributor.hasSnapshot()) {
+        json.nextKey("outer_a_node");
+        json.stringOrNull(attributor.nodeName(level.outerSrc));
+        json.nextKey("outer_b_node");
+        json.stringOrNull(attributor.nodeName(level.outerDst));
+    } else {
+        json.literal(", \"outer_a_node\": null, \"outer_b_node\": null");
+    }
     json.nextKey("payload");
-    json.string(tunnelPayloadName(level.payload));
+    json.name(tunnelPayloadName(level.payload));
     if (index + 1 < levels.size()) {
         json.nextKey("inner");
         writeTunnel(json, attributor, flow, index + 1);
