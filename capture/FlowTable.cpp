@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <sys/mman.h>
 #include <tuple>
 #include <type_traits>
 
@@ -189,26 +188,6 @@ std::uint64_t identityHash(const DecodedPacket &packet, bool swap,
 }
 
 } // namespace
-
-// Flows and the hash table are read at random, one cache line per packet: with 4 KiB pages a
-// million flows span ~30,000 pages, far more than the TLB holds, and every packet pays page
-// walks (twice as long under virtualisation). Transparent huge pages, where the kernel offers
-// them on request (madvise mode), cover the same memory with a few dozen entries.
-void adviseHugePages(const void *data, std::size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    constexpr std::uintptr_t kHugePage = 2u << 20;
-    if (bytes < 2 * kHugePage)
-        return;
-    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHugePage - 1) & ~(kHugePage - 1);
-    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHugePage - 1);
-    if (end > begin)
-        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-#else
-    (void)data;
-    (void)bytes;
-#endif
-}
 
 bool flowRecordLess(const FlowRecord &left, const FlowRecord &right)
 {
@@ -426,8 +405,6 @@ void FlowTable::grow()
     // The table never outgrows 2^32 entries (slots are 32-bit), so the low 32 hash bits kept
     // in each entry are enough to place it.
     std::vector<TableEntry> table;
-    table.reserve(m_table.size() * 2);
-    adviseHugePages(table.data(), table.capacity() * sizeof(TableEntry));
     table.assign(m_table.size() * 2, TableEntry{kNone, 0});
     const std::size_t mask = table.size() - 1;
     for (const TableEntry entry : m_table) {
