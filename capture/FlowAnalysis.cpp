@@ -486,8 +486,9 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
             BatchRing::Batch *batch = ring.waitEmpty();
             if (!batch)
                 return;
-            // Kept in registers while the batch fills: the decoder writes through pointers,
-            // and the compiler would otherwise reload them from the batch for every frame.
+            // Kept in registers while the batch fills and written to the batch once: the
+            // decoder writes through pointers, so the compiler would otherwise load and store
+            // the count in the batch for every frame.
             DecodedFrame *const frames = batch->frames.data();
             std::size_t count = 0;
             bool last = false;

@@ -20,9 +20,9 @@ namespace cartograph::capture {
 // For trivially copyable T. New elements are left uninitialised: the caller writes each before
 // reading it. Segments of 2 MiB and more are aligned to 2 MiB, so that where the system backs
 // memory with transparent huge pages by itself (THP "always") they get them. They are not asked
-// for (madvise): on the virtual machines measured, a fresh huge page's first touch cost more
-// (the host backs it page by page) than the page walks it saves: cartograph-cli flows on 1M
-// flows took ~5-10% longer with them.
+// for (madvise): on the virtual machine measured (Firecracker, free page reporting), zeroing
+// fresh huge pages on their first touch cost more than the page walks they save:
+// cartograph-cli flows on 1M flows took ~5-10% longer with them.
 template <typename T> class SegmentedArray
 {
     static_assert(std::is_trivially_copyable_v<T>);
