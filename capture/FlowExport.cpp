@@ -120,16 +120,8 @@ public:
         std::memcpy(room(N - 1), text, N - 1);
         m_used += N - 1;
     }
-    void number(std::uint64_t value)
-    {
-        char *at = room(kNumberRoom);
-        m_used = std::size_t(std::to_chars(at, at + kNumberRoom, value).ptr - m_buffer);
-    }
-    void number(std::int64_t value)
-    {
-        char *at = room(kNumberRoom);
-        m_used = std::size_t(std::to_chars(at, at + kNumberRoom, value).ptr - m_buffer);
-    }
+    void number(std::uint64_t value) { formatNumber(value); }
+    void number(std::int64_t value) { formatNumber(value); }
     // As IpAddress::toString() writes it (inet_ntop's forms).
     void address(const IpAddress &address)
     {
@@ -192,6 +184,11 @@ private:
     }
 
     static constexpr std::size_t kNumberRoom = 24; // the longest 64-bit number and a sign
+    template <typename Integer> void formatNumber(Integer value)
+    {
+        char *at = room(kNumberRoom);
+        m_used = std::size_t(std::to_chars(at, at + kNumberRoom, value).ptr - m_buffer);
+    }
 
     QByteArray &m_bytes;
     QIODevice *m_device;
