@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <thread>
 
@@ -221,16 +222,42 @@ struct alignas(64) DecodedFrame
 };
 static_assert(offsetof(DecodedFrame, decoded) + offsetof(DecodedPacket, tunnels) <= 64);
 
-// The reading half of a replay: reads frames, decodes them and counts them in the summary.
+// Counts a decoded frame in `summary` by what it is and by its damage; true for an IP frame.
+bool countDecoded(const DecodedPacket &decoded, CaptureSummary &summary)
+{
+    if (decoded.malformed)
+        ++summary.malformed[size_t(*decoded.malformed)];
+    switch (decoded.kind) {
+    case DecodedPacket::Kind::Ip:
+        ++summary.ipPackets;
+        return true;
+    case DecodedPacket::Kind::NonIp:
+        ++summary.nonIp;
+        break;
+    case DecodedPacket::Kind::Undecodable:
+        ++summary.undecodable;
+        break;
+    }
+    return false;
+}
+
+// The reading half of a replay: reads frames and counts them in the summary, and decodes them
+// (or leaves that to the caller: see RawFrame).
 class FrameReader
 {
 public:
+    enum class Read
+    {
+        Frame,     // packet() holds the next frame
+        End,       // the clean end, or a read error (summary.readError)
+        Cancelled, // `cancel` was set
+    };
     enum class Step
     {
         Ip,        // `frame` holds an IP frame for the flow table
         Counted,   // a frame that belongs to no flow (non-IP, undecodable): only counted
-        End,       // the clean end, or a read error (summary.readError)
-        Cancelled, // `cancel` was set
+        End,       // as Read::End
+        Cancelled, // as Read::Cancelled
     };
 
     FrameReader(PacketSource &source, const DecodeOptions &options, CaptureSummary &summary,
@@ -241,15 +268,15 @@ public:
         , m_cancel(cancel)
     {}
 
-    Step next(DecodedFrame &frame)
+    Read read()
     {
         Result<bool> more = m_source.next(m_packet);
         if (!more) {
             m_summary.readError = more.error();
-            return Step::End;
+            return Read::End;
         }
         if (!*more)
-            return Step::End;
+            return Read::End;
         ++m_summary.packets;
         m_summary.bytes += m_packet.wireLength;
         if (m_packet.linkType != m_lastLinkType) {
@@ -257,30 +284,36 @@ public:
             m_linkTypeCount = &m_summary.linkTypes[m_packet.linkType];
         }
         ++*m_linkTypeCount;
-
-        DecodedPacket &decoded = frame.decoded;
-        m_decoder.decode(m_packet, decoded);
-        if (decoded.malformed)
-            ++m_summary.malformed[size_t(*decoded.malformed)];
-        Step step = Step::Counted;
-        switch (decoded.kind) {
-        case DecodedPacket::Kind::Ip:
-            ++m_summary.ipPackets;
-            frame.timestampUs = m_packet.timestampUs;
-            frame.wireLength = m_packet.wireLength;
-            step = Step::Ip;
-            break;
-        case DecodedPacket::Kind::NonIp:
-            ++m_summary.nonIp;
-            break;
-        case DecodedPacket::Kind::Undecodable:
-            ++m_summary.undecodable;
-            break;
-        }
         if ((m_summary.packets & 0xfff) == 0 && m_cancel &&
             m_cancel->load(std::memory_order_relaxed))
+            return Read::Cancelled;
+        return Read::Frame;
+    }
+    // The frame read last; valid until the next read().
+    const RawPacket &packet() const { return m_packet; }
+
+    // Decodes the frame read last into `frame` and counts it; true for an IP frame.
+    bool decode(DecodedFrame &frame)
+    {
+        m_decoder.decode(m_packet, frame.decoded);
+        if (!countDecoded(frame.decoded, m_summary))
+            return false;
+        frame.timestampUs = m_packet.timestampUs;
+        frame.wireLength = m_packet.wireLength;
+        return true;
+    }
+
+    Step next(DecodedFrame &frame)
+    {
+        switch (read()) {
+        case Read::Frame:
+            return decode(frame) ? Step::Ip : Step::Counted;
+        case Read::End:
+            return Step::End;
+        case Read::Cancelled:
             return Step::Cancelled;
-        return step;
+        }
+        return Step::End;
     }
 
 private:
@@ -292,6 +325,24 @@ private:
     int m_lastLinkType = -1;
     std::uint64_t *m_linkTypeCount = nullptr;
 };
+
+// A frame the reading thread passes on undecoded, its captured bytes copied, for the flow
+// table's thread to decode. Three cache lines: frames captured with a snaplen of 128 (headers
+// only, as flow captures are often taken) fit, and their headers are in the first two.
+struct alignas(64) RawFrame
+{
+    static constexpr std::size_t kBytes = 172;
+    // `captured` of a frame too long to copy: the reader decoded it into the batch's
+    // DecodedFrame of the same index.
+    static constexpr std::uint32_t kDecodedByReader = 0xffffffffu;
+
+    std::int64_t timestampUs;
+    std::uint32_t wireLength;
+    std::uint32_t captured;
+    std::int32_t linkType;
+    std::uint8_t bytes[kBytes];
+};
+static_assert(sizeof(RawFrame) == 192);
 
 Error cancelledError(const PacketSource &source)
 {
@@ -358,11 +409,12 @@ private:
     std::size_t m_count = 0;
 };
 
-// Decoded frames handed from the reading thread to the aggregating one, in order, a batch at a
-// time; a fixed ring of batches, so the reader runs at most kBatches ahead and memory stays a
-// few MB whatever the capture's size. A side that finds nothing to do spins a while before it
-// sleeps: handing a batch over takes the other side tens of microseconds, and waking a sleeping
-// thread (on a VM, a halted virtual CPU) can take longer than that.
+// Frames handed from the reading thread to the aggregating one, in order, a batch at a time
+// (decoded, or raw for the aggregator to decode); a fixed ring of batches, so the reader runs at
+// most kBatches ahead and memory stays a few MB whatever the capture's size. A side that finds
+// nothing to do spins a while before it sleeps: handing a batch over takes the other side tens of
+// microseconds, and waking a sleeping thread (on a VM, a halted virtual CPU) can take longer than
+// that.
 class BatchRing
 {
 public:
@@ -374,7 +426,11 @@ public:
     struct alignas(64) Batch
     {
         std::vector<DecodedFrame> frames = std::vector<DecodedFrame>(kFrames);
+        // Used instead of `frames` when passedOn: frame i is raw[i] (or frames[i], when
+        // raw[i].captured says the reader decoded it).
+        std::vector<RawFrame> raw = std::vector<RawFrame>(kFrames);
         std::size_t count = 0;
+        bool passedOn = false;  // the frames are undecoded
         bool last = false;      // the reader stopped after this batch
         bool cancelled = false; // ... because `cancel` was set
     };
@@ -388,6 +444,12 @@ public:
         });
         return m_stopped.load(std::memory_order_acquire) ? nullptr
                                                          : &m_batches[published % kBatches];
+    }
+    // Reader: filled batches the aggregator has not finished yet.
+    std::uint32_t backlog() const
+    {
+        return m_published.load(std::memory_order_relaxed) -
+               m_released.load(std::memory_order_relaxed);
     }
     void publish()
     {
@@ -465,9 +527,10 @@ bool replayInline(PacketSource &source, const AnalysisOptions &options,
     return !(cancel && cancel->load(std::memory_order_relaxed));
 }
 
-// Reading and decoding on a thread of their own, the flow table on the calling one: on a
-// machine with two cores or more a replay takes about as long as the slower half instead of
-// both. The table sees the frames in the same order, so the flows are the same.
+// Reading on a thread of its own, the flow table on the calling one, and decoding on whichever
+// has time (AnalysisOptions::decodeThread): on a machine with two cores or more a replay takes
+// about as long as the slower half instead of both. The table sees the frames in the same order,
+// so the flows are the same.
 bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
                         const std::atomic_bool *cancel, ReplayParts parts)
 {
@@ -478,7 +541,13 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
     CaptureSummary counted;
     constexpr std::size_t kClaimAhead = 4;
     constexpr std::size_t kFrameAhead = 8;
-    std::thread readerThread([&ring, &source, &options, &counted, cancel] {
+    const DecodeThread decodeThread = options.decodeThread;
+    // Balanced: fewer filled batches than this waiting, and the table's thread decodes the
+    // next. The backlog then settles about here, the share of batches passed on adjusting to
+    // the two threads' speeds (measured on 10M-packet replays: 10-20% faster than decoding
+    // every frame on the reading thread when that is the slower one, the same otherwise).
+    constexpr std::uint32_t kPassOnBelow = BatchRing::kBatches / 2;
+    std::thread readerThread([&ring, &source, &options, &counted, cancel, decodeThread] {
         CaptureSummary counts;
         FrameReader reader(source, options.decode, counts, cancel);
         const auto handOver = qScopeGuard([&] { counted = std::move(counts); });
@@ -486,33 +555,60 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
             BatchRing::Batch *batch = ring.waitEmpty();
             if (!batch)
                 return;
+            // Balanced: the table's thread decodes this batch when it is about to run out of
+            // work. Which frames of a replay it decodes changes from run to run; the flows are
+            // the same.
+            const bool passOn =
+                decodeThread == DecodeThread::Aggregating ||
+                (decodeThread == DecodeThread::Balanced && ring.backlog() < kPassOnBelow);
             // Kept in registers while the batch fills and written to the batch once: the
             // decoder writes through pointers, so the compiler would otherwise load and store
             // the count in the batch for every frame.
             DecodedFrame *const frames = batch->frames.data();
+            RawFrame *const raw = batch->raw.data();
             std::size_t count = 0;
             bool last = false;
             bool cancelled = false;
-            while (count < BatchRing::kFrames && !last) {
+            while (count < BatchRing::kFrames) {
                 // The aggregator's core read these lines last: claim them ahead for writing,
-                // or the decoder waits for each on its first store.
-                if (count + kClaimAhead < BatchRing::kFrames)
-                    prefetchForWriting(&frames[count + kClaimAhead]);
-                switch (reader.next(frames[count])) {
-                case FrameReader::Step::Ip:
-                    ++count;
-                    break;
-                case FrameReader::Step::Counted:
-                    break;
-                case FrameReader::Step::End:
+                // or the reader waits for each on its first store.
+                if (count + kClaimAhead < BatchRing::kFrames) {
+                    if (passOn) {
+                        const auto *lines =
+                            reinterpret_cast<const char *>(&raw[count + kClaimAhead]);
+                        prefetchForWriting(lines);
+                        prefetchForWriting(lines + 64);
+                        prefetchForWriting(lines + 128);
+                    } else {
+                        prefetchForWriting(&frames[count + kClaimAhead]);
+                    }
+                }
+                const FrameReader::Read read = reader.read();
+                if (read != FrameReader::Read::Frame) {
                     last = true;
-                    break;
-                case FrameReader::Step::Cancelled:
-                    last = cancelled = true;
+                    cancelled = read == FrameReader::Read::Cancelled;
                     break;
                 }
+                if (passOn) {
+                    const RawPacket &packet = reader.packet();
+                    RawFrame &frame = raw[count];
+                    if (packet.data.size() <= RawFrame::kBytes) {
+                        frame.timestampUs = packet.timestampUs;
+                        frame.wireLength = packet.wireLength;
+                        frame.captured = std::uint32_t(packet.data.size());
+                        frame.linkType = packet.linkType;
+                        if (!packet.data.empty())
+                            std::memcpy(frame.bytes, packet.data.data(), packet.data.size());
+                        ++count;
+                        continue;
+                    }
+                    frame.captured = RawFrame::kDecodedByReader;
+                }
+                if (reader.decode(frames[count]))
+                    ++count;
             }
             batch->count = count;
+            batch->passedOn = passOn;
             batch->last = last;
             batch->cancelled = cancelled;
             ring.publish();
@@ -522,23 +618,58 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
     });
 
     bool cancelled = false;
+    // What this thread decoded: merged with the reader's counts at the end.
+    CaptureSummary decodedHere;
+    std::uint64_t framesDecodedHere = 0;
     {
         // However this scope is left, the reader is told to stop and is waited for.
         const auto joinReader = qScopeGuard([&] {
             ring.stop();
             readerThread.join();
         });
+        const PacketDecoder decoder(options.decode);
+        // The feeder holds on to the frames it was fed until they are added: a ring one larger.
+        std::array<DecodedFrame, LookaheadFeeder::kHeld + 1> decoded;
+        std::size_t nextDecoded = 0;
         for (;;) {
             const BatchRing::Batch &batch = ring.waitFull();
             LookaheadFeeder feeder(parts.table);
             const DecodedFrame *const frames = batch.frames.data();
+            const RawFrame *const raw = batch.raw.data();
             const std::size_t count = batch.count;
-            for (std::size_t i = 0; i < count; ++i) {
-                // The frames were written on the reader's core: each first read waits for the
-                // line to come over from there, unless it was asked for a few frames earlier.
-                if (i + kFrameAhead < count)
-                    __builtin_prefetch(&frames[i + kFrameAhead]);
-                feeder.feed(frames[i]);
+            if (!batch.passedOn) {
+                for (std::size_t i = 0; i < count; ++i) {
+                    // The frames were written on the reader's core: each first read waits for
+                    // the line to come over from there, unless it was asked for a few frames
+                    // earlier.
+                    if (i + kFrameAhead < count)
+                        __builtin_prefetch(&frames[i + kFrameAhead]);
+                    feeder.feed(frames[i]);
+                }
+            } else {
+                for (std::size_t i = 0; i < count; ++i) {
+                    if (i + kFrameAhead < count) {
+                        // The header and the first 108 bytes: where the decoder reads.
+                        const auto *lines = reinterpret_cast<const char *>(&raw[i + kFrameAhead]);
+                        __builtin_prefetch(lines);
+                        __builtin_prefetch(lines + 64);
+                    }
+                    const RawFrame &frame = raw[i];
+                    if (frame.captured == RawFrame::kDecodedByReader) {
+                        feeder.feed(frames[i]);
+                        continue;
+                    }
+                    DecodedFrame &into = decoded[nextDecoded];
+                    decoder.decode(frame.linkType, {frame.bytes, frame.captured}, frame.wireLength,
+                                   into.decoded);
+                    ++framesDecodedHere;
+                    if (!countDecoded(into.decoded, decodedHere))
+                        continue;
+                    into.timestampUs = frame.timestampUs;
+                    into.wireLength = frame.wireLength;
+                    feeder.feed(into);
+                    nextDecoded = (nextDecoded + 1) % decoded.size();
+                }
             }
             feeder.flush();
             parts.table.takeEnded(parts.ended);
@@ -550,6 +681,13 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
         }
     }
     parts.summary = std::move(counted);
+    parts.summary.ipPackets += decodedHere.ipPackets;
+    parts.summary.nonIp += decodedHere.nonIp;
+    parts.summary.undecodable += decodedHere.undecodable;
+    for (std::size_t reason = 0; reason < decodedHere.malformed.size(); ++reason)
+        parts.summary.malformed[reason] += decodedHere.malformed[reason];
+    qCDebug(lcCapture).nospace() << source.name() << ": frames decoded on the flow table's thread: "
+                                 << framesDecodedHere << " of " << parts.summary.packets;
     return !cancelled;
 }
 

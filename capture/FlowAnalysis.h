@@ -59,14 +59,25 @@ struct FlowReport
     CaptureSummary summary;
 };
 
+// Which thread decodes frames when a replay reads ahead (see AnalysisOptions::readAhead).
+enum class DecodeThread : std::uint8_t
+{
+    // Whichever has time: the reading thread decodes while the flow table falls behind, and
+    // passes frames on undecoded while the table waits for them.
+    Balanced,
+    Reading,     // always the reading thread
+    Aggregating, // the flow table's thread, for every frame short enough to pass on undecoded
+};
+
 struct AnalysisOptions
 {
     DecodeOptions decode;
     FlowTableOptions table;
-    // Read and decode on a second thread while the flow table runs on the calling one, where
-    // the source allows it (PacketSource::readableFromAnyThread) and the machine has two cores
-    // or more. The flows are the same either way.
+    // Read on a second thread while the flow table runs on the calling one, where the source
+    // allows it (PacketSource::readableFromAnyThread) and the machine has two cores or more.
+    // The flows are the same either way, and whichever thread decodes.
     bool readAhead = true;
+    DecodeThread decodeThread = DecodeThread::Balanced; // fixed ones are for tests and benchmarks
 };
 
 // Adds the tunnel ports a snapshot's NodeNetwork items name (vxlan/geneve/wireguard devices'
