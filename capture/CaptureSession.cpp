@@ -345,20 +345,8 @@ void CaptureSession::Shared::runAggregation(CaptureSession *session)
             summary.bytes += packet.wireLength;
             ++summary.linkTypes[packet.linkType];
             decoder.decode(packet, decoded);
-            if (decoded.malformed)
-                ++summary.malformed[size_t(*decoded.malformed)];
-            switch (decoded.kind) {
-            case DecodedPacket::Kind::Ip:
-                ++summary.ipPackets;
+            if (countDecoded(decoded, summary))
                 table.add(decoded, packet.timestampUs, packet.wireLength);
-                break;
-            case DecodedPacket::Kind::NonIp:
-                ++summary.nonIp;
-                break;
-            case DecodedPacket::Kind::Undecodable:
-                ++summary.undecodable;
-                break;
-            }
         }
         if (writer && !writeError && !work.headers.empty()) {
             if (Status status = writer->flush(); !status) {

@@ -20,6 +20,24 @@ std::uint64_t CaptureSummary::malformedTotal() const
     return std::accumulate(malformed.begin(), malformed.end(), std::uint64_t(0));
 }
 
+bool countDecoded(const DecodedPacket &decoded, CaptureSummary &summary)
+{
+    if (decoded.malformed)
+        ++summary.malformed[size_t(*decoded.malformed)];
+    switch (decoded.kind) {
+    case DecodedPacket::Kind::Ip:
+        ++summary.ipPackets;
+        return true;
+    case DecodedPacket::Kind::NonIp:
+        ++summary.nonIp;
+        break;
+    case DecodedPacket::Kind::Undecodable:
+        ++summary.undecodable;
+        break;
+    }
+    return false;
+}
+
 void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &options)
 {
     for (const NodeNetwork &network : snapshot.nodeNetworks) {
@@ -221,25 +239,6 @@ struct alignas(64) DecodedFrame
     DecodedPacket decoded;
 };
 static_assert(offsetof(DecodedFrame, decoded) + offsetof(DecodedPacket, tunnels) <= 64);
-
-// Counts a decoded frame in `summary` by what it is and by its damage; true for an IP frame.
-bool countDecoded(const DecodedPacket &decoded, CaptureSummary &summary)
-{
-    if (decoded.malformed)
-        ++summary.malformed[size_t(*decoded.malformed)];
-    switch (decoded.kind) {
-    case DecodedPacket::Kind::Ip:
-        ++summary.ipPackets;
-        return true;
-    case DecodedPacket::Kind::NonIp:
-        ++summary.nonIp;
-        break;
-    case DecodedPacket::Kind::Undecodable:
-        ++summary.undecodable;
-        break;
-    }
-    return false;
-}
 
 // The reading half of a replay: reads frames and counts them in the summary, and decodes them
 // (or leaves that to the caller: see RawFrame).

@@ -80,6 +80,9 @@ struct AnalysisOptions
     DecodeThread decodeThread = DecodeThread::Balanced; // fixed ones are for tests and benchmarks
 };
 
+// Counts a decoded frame in `summary` by what it is and by its damage; true for an IP frame.
+bool countDecoded(const DecodedPacket &decoded, CaptureSummary &summary);
+
 // Adds the tunnel ports a snapshot's NodeNetwork items name (vxlan/geneve/wireguard devices'
 // UDP ports, e.g. Flannel's 8472 or a custom VXLAN port) to `options`.
 void addSnapshotTunnelPorts(const ClusterSnapshot &snapshot, DecodeOptions &options);
