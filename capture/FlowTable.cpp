@@ -768,7 +768,7 @@ void FlowTable::recordAt(std::uint32_t slot, FlowRecord &r) const
     };
     const TunnelDetails details = flow.detailSeen != 0 ? m_details[slot] : TunnelDetails{0, 0};
     levels(details[0], r.tunnel);
-    levels(details[1], r.tunnelBa);
+    levels(details[1] != details[0] ? details[1] : 0, r.tunnelBa); // empty when the same
     if (m_options.secondBuckets)
         r.buckets = m_buckets[slot];
     else

@@ -48,8 +48,10 @@ struct FlowRecord
     // Encapsulation, outermost first, as the first A → B packet crossed it; each level's
     // outerSrc is the outer address on A's side.
     std::vector<TunnelLevel> tunnel;
-    // The same for the first B → A packet (oriented the same way), empty when B never sent.
-    // Keys may differ by direction (Geneve VNIs of OVN datapaths, for one).
+    // The same for the first B → A packet (oriented the same way) where it differs from
+    // `tunnel`: keys may differ by direction (Geneve VNIs of OVN datapaths, for one). Empty when
+    // B never sent or crossed the same levels, as nearly every tunnelled flow does (a million
+    // tunnelled records would otherwise hold a million more heap blocks, 60 MB).
     std::vector<TunnelLevel> tunnelBa;
     std::vector<SecondBucket> buckets; // in time order; empty when buckets are off
 };

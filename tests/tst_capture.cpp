@@ -770,6 +770,13 @@ private slots:
         add(ethernet(kIpv4, ipv4("192.168.56.12", "192.168.56.11", 17,
                                  udp(47309, 8472,
                                      vxlan(2, inner("10.244.1.2", "10.244.0.2", 8080, 41680))))));
+        // One VNI both ways: the B → A levels are those of A → B, and tunnelBa stays empty.
+        add(ethernet(kIpv4, ipv4("192.168.56.11", "192.168.56.12", 17,
+                                 udp(51870, 8472,
+                                     vxlan(1, inner("10.244.0.3", "10.244.1.2", 41682, 8080))))));
+        add(ethernet(kIpv4, ipv4("192.168.56.12", "192.168.56.11", 17,
+                                 udp(47311, 8472,
+                                     vxlan(1, inner("10.244.1.2", "10.244.0.3", 8080, 41682))))));
         // Same endpoints on both sides.
         add(ethernet(kIpv4, ipv4("127.0.0.1", "127.0.0.1", 17, udp(5000, 5000, filler(4)))));
         add(ethernet(kIpv4, ipv4("127.0.0.1", "127.0.0.1", 17, udp(5000, 5000, filler(4)))));
@@ -802,6 +809,7 @@ private slots:
             s("17 10.0.0.1:- 10.0.0.2:- 1/0"),
             s("6 10.244.0.2:41680 10.244.1.2:8080 1/0"),
             s("6 10.244.0.2:41680 10.244.1.2:8080 1/1 vxlan 192.168.56.11>192.168.56.12 vni 1/2"),
+            s("6 10.244.0.3:41682 10.244.1.2:8080 1/1 vxlan 192.168.56.11>192.168.56.12 vni 1/-1"),
             s("17 127.0.0.1:5000 127.0.0.1:5000 2/0"),
         };
         QCOMPARE(summary, expected);
@@ -1308,6 +1316,50 @@ private slots:
         QCOMPARE(summary.flows, 3u); // TCP, TCP without ports (cut), UDP over IPv6
         QCOMPARE(summary.linkTypes.at(LinkType::Ethernet), 5u);
         QVERIFY(!summary.readError);
+    }
+
+    // A flow whose two directions crossed the tunnel with different VNIs says so ("vni_ba");
+    // one VNI both ways is written once.
+    void jsonVniByDirection()
+    {
+        const auto vxlanPacket = [](std::int64_t us, const char *outerSrc, const char *outerDst,
+                                    std::uint32_t vni, const char *src, const char *dst,
+                                    std::uint16_t sp, std::uint16_t dp) {
+            return at(
+                us,
+                ethernet(
+                    kIpv4,
+                    ipv4(outerSrc, outerDst, 17,
+                         udp(50000, 8472,
+                             vxlan(vni, ethernet(kIpv4, ipv4(src, dst, 6, tcp(sp, dp, kAck))))))));
+        };
+        const QList<Record> records{
+            vxlanPacket(1000, "192.168.1.11", "192.168.1.12", 7, "10.244.0.5", "10.244.1.9", 40000,
+                        8443),
+            vxlanPacket(2000, "192.168.1.12", "192.168.1.11", 7, "10.244.1.9", "10.244.0.5", 8443,
+                        40000),
+            vxlanPacket(3000, "192.168.1.11", "192.168.1.12", 7, "10.244.0.6", "10.244.1.9", 40001,
+                        8443),
+            vxlanPacket(4000, "192.168.1.12", "192.168.1.11", 9, "10.244.1.9", "10.244.0.6", 8443,
+                        40001),
+        };
+        const FlowReport report = analyze(pcapFile(linktype::Ethernet, records));
+        QCOMPARE(report.flows.size(), std::size_t(2));
+        QVERIFY(report.flows[0].tunnelBa.empty());
+        QCOMPARE(report.flows[1].tunnelBa.size(), std::size_t(1));
+        QCOMPARE(report.flows[1].tunnelBa[0].key, 9u);
+        const QJsonArray flows =
+            parseObject(flowReportToJson(report, EndpointAttributor(attributionSnapshot())))
+                .value(u"flows")
+                .toArray();
+        QCOMPARE(flows.size(), 2);
+        const QJsonObject same = flows[0].toObject().value(u"tunnel").toObject();
+        QCOMPARE(same.value(u"vni").toInt(), 7);
+        QVERIFY(!same.contains(u"vni_ba"));
+        const QJsonObject differs = flows[1].toObject().value(u"tunnel").toObject();
+        QCOMPARE(differs.value(u"vni").toInt(), 7);
+        QCOMPARE(differs.value(u"vni_ba").toInt(), 9);
+        QCOMPARE(flows[1].toObject().value(u"packets_ba").toInt(), 1);
     }
 
     void jsonAndCsv()
