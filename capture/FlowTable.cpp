@@ -288,12 +288,24 @@ std::uint32_t FlowTable::internIdentity(const DecodedPacket &packet, const Prepa
         id.outerDst = dst(level);
         id.udpPort = level.udpPort;
     }
-    m_identities.push_back(TunnelIdentity{internPath(path), 0, hash});
+    m_identities.push_back(TunnelIdentity{internPath(path), 0, hash, words});
     const auto number = std::uint32_t(m_identities.size());
     m_identityIndex[i] = IdentityEntry{words, tag, number};
     if (m_identities.size() * 2 > m_identityIndex.size())
         growIdentityIndex();
     return number - 1;
+}
+
+// Whether a packet whose outermost level gave `words` crossed exactly this one-level identity.
+// An identity is its levels: the outermost one is all of it when the level count (in `meta`)
+// is 1; deeper ones are left to internIdentity().
+bool FlowTable::isIdentity(std::uint32_t identity, const IdentityWords &words) const
+{
+    const IdentityWords &known = m_identities[identity].words;
+    const std::uint64_t differs =
+        (known.outer[0] ^ words.outer[0]) | (known.outer[1] ^ words.outer[1]) |
+        (known.outer[2] ^ words.outer[2]) | (known.outer[3] ^ words.outer[3]);
+    return differs == 0 && known.meta == words.meta && (words.meta >> 24) == 1;
 }
 
 void FlowTable::growIdentityIndex()
@@ -608,7 +620,6 @@ void FlowTable::prepare(const DecodedPacket &packet, Prepared &prepared)
     if (packet.tunnelCount > 0) {
         prepared.identity = identityWords(packet, swap);
         prepared.identityHash = identityHash(packet, swap, prepared.identity);
-        __builtin_prefetch(&m_identityIndex[prepared.identityHash & (m_identityIndex.size() - 1)]);
     } else {
         prepared.identityHash = 0; // add() reads the identity words only for tunnelled packets
     }
@@ -623,6 +634,10 @@ void FlowTable::prepare(const DecodedPacket &packet, Prepared &prepared)
     } else {
         prepared.recent = false;
         __builtin_prefetch(&m_table[prepared.hash & (m_table.size() - 1)]);
+        // add() then looks the tunnel identity up too (see isIdentity()).
+        if (packet.tunnelCount > 0)
+            __builtin_prefetch(
+                &m_identityIndex[prepared.identityHash & (m_identityIndex.size() - 1)]);
     }
 }
 
@@ -659,13 +674,20 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
     const std::size_t hash = prepared.hash;
     const bool swap = prepared.swap;
     Key key = prepared.key;
-    if (packet.tunnelCount > 0)
-        key.tunnel = internIdentity(packet, prepared) + 1;
-    const Lookup lookup{key, hash, swap ? packet.dst : packet.src, swap ? packet.src : packet.dst};
     TableEntry &recent = m_recent[hash & kRecentMask];
+    const bool recentNamed = recent.slot != kNone && recent.hash == std::uint32_t(hash);
+    if (packet.tunnelCount > 0) {
+        // Most tunnelled packets belong to the flow the recent-flow cache names: when that
+        // flow's tunnel identity is this packet's, the identity index is not searched.
+        const std::uint32_t recentTunnel = recentNamed ? m_flows[recent.slot].key.tunnel : 0;
+        if (recentTunnel != 0 && isIdentity(recentTunnel - 1, prepared.identity))
+            key.tunnel = recentTunnel;
+        else
+            key.tunnel = internIdentity(packet, prepared) + 1;
+    }
+    const Lookup lookup{key, hash, swap ? packet.dst : packet.src, swap ? packet.src : packet.dst};
     std::uint32_t slot = kNone;
-    if (recent.slot != kNone && recent.hash == std::uint32_t(hash) &&
-        matches(recent.slot, lookup)) {
+    if (recentNamed && matches(recent.slot, lookup)) {
         slot = recent.slot;
     } else {
         std::size_t position = 0;

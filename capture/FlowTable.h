@@ -222,10 +222,12 @@ private:
         std::uint32_t path;   // the identity as an interned path (index into m_paths)
         std::uint32_t detail; // the full path (keys, payloads) interned last under it, + 1
         std::uint64_t hash;   // as identityHash() gives it, for flowHash()
+        IdentityWords words;  // its outermost level, as in its IdentityEntry
     };
 
     std::uint32_t internPath(const TunnelPath &path);
     std::uint32_t internIdentity(const DecodedPacket &packet, const Prepared &prepared);
+    bool isIdentity(std::uint32_t identity, const IdentityWords &words) const;
     std::uint32_t internDetail(const DecodedPacket &packet, bool swap, std::uint32_t identity);
     void growIdentityIndex();
     struct TableEntry

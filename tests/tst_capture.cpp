@@ -777,6 +777,20 @@ private slots:
         add(ethernet(kIpv4, ipv4("192.168.56.12", "192.168.56.11", 17,
                                  udp(47311, 8472,
                                      vxlan(1, inner("10.244.1.2", "10.244.0.3", 8080, 41682))))));
+        // One conversation through two node pairs' tunnels in turn, and through a tunnel
+        // inside the first one: three flows, whichever tunnel the previous packet came through.
+        const auto throughPair = [&](const char *outerSrc, const char *outerDst,
+                                     const QByteArray &payload) {
+            add(ethernet(kIpv4, ipv4(outerSrc, outerDst, 17, udp(51872, 8472, vxlan(3, payload)))));
+        };
+        const QByteArray conversation = inner("10.244.0.4", "10.244.1.2", 41684, 8080);
+        const QByteArray nested = ethernet(
+            kIpv4, ipv4("172.16.0.1", "172.16.0.2", 17, udp(51874, 4789, vxlan(4, conversation))));
+        for (int round = 0; round < 2; ++round) {
+            throughPair("192.168.56.11", "192.168.56.12", conversation);
+            throughPair("192.168.56.13", "192.168.56.12", conversation);
+            throughPair("192.168.56.11", "192.168.56.12", nested);
+        }
         // Same endpoints on both sides.
         add(ethernet(kIpv4, ipv4("127.0.0.1", "127.0.0.1", 17, udp(5000, 5000, filler(4)))));
         add(ethernet(kIpv4, ipv4("127.0.0.1", "127.0.0.1", 17, udp(5000, 5000, filler(4)))));
@@ -810,6 +824,9 @@ private slots:
             s("6 10.244.0.2:41680 10.244.1.2:8080 1/0"),
             s("6 10.244.0.2:41680 10.244.1.2:8080 1/1 vxlan 192.168.56.11>192.168.56.12 vni 1/2"),
             s("6 10.244.0.3:41682 10.244.1.2:8080 1/1 vxlan 192.168.56.11>192.168.56.12 vni 1/-1"),
+            s("6 10.244.0.4:41684 10.244.1.2:8080 2/0 vxlan 192.168.56.11>192.168.56.12 vni 3/-1"),
+            s("6 10.244.0.4:41684 10.244.1.2:8080 2/0 vxlan 192.168.56.13>192.168.56.12 vni 3/-1"),
+            s("6 10.244.0.4:41684 10.244.1.2:8080 2/0 vxlan 192.168.56.11>192.168.56.12 vni 3/-1"),
             s("17 127.0.0.1:5000 127.0.0.1:5000 2/0"),
         };
         QCOMPARE(summary, expected);
