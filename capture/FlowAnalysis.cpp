@@ -425,11 +425,11 @@ public:
     struct alignas(64) Batch
     {
         std::vector<DecodedFrame> frames = std::vector<DecodedFrame>(kFrames);
-        // Used instead of `frames` when passedOn: frame i is raw[i] (or frames[i], when
-        // raw[i].captured says the reader decoded it).
+        // Frames i < rawCount are passed on undecoded: raw[i] (or frames[i], when
+        // raw[i].captured says the reader decoded it after all); the rest are frames[i].
         std::vector<RawFrame> raw = std::vector<RawFrame>(kFrames);
         std::size_t count = 0;
-        bool passedOn = false;  // the frames are undecoded
+        std::size_t rawCount = 0;
         bool last = false;      // the reader stopped after this batch
         bool cancelled = false; // ... because `cancel` was set
     };
@@ -541,25 +541,35 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
     constexpr std::size_t kClaimAhead = 4;
     constexpr std::size_t kFrameAhead = 8;
     const DecodeThread decodeThread = options.decodeThread;
-    // Balanced: fewer filled batches than this waiting, and the table's thread decodes the
-    // next. The backlog then settles about here, the share of batches passed on adjusting to
-    // the two threads' speeds (measured on 10M-packet replays: 10-20% faster than decoding
-    // every frame on the reading thread when that is the slower one, the same otherwise).
-    constexpr std::uint32_t kPassOnBelow = BatchRing::kBatches / 2;
+    // Balanced: how many frames of each batch the reading thread passes on undecoded (the first
+    // ones; it decodes the rest). Raised a step while fewer batches than kTargetBacklog wait for
+    // the table, lowered while more do: the share settles where the two threads keep pace, and
+    // neither waits for the other. (Passing whole batches on or not, by the same measure, let
+    // the backlog swing from empty to full: 7% slower on plain 10k, where the table's thread
+    // had time to decode every frame.)
+    constexpr std::uint32_t kTargetBacklog = BatchRing::kBatches / 2;
+    constexpr std::size_t kShareStep = BatchRing::kFrames / 16;
     std::thread readerThread([&ring, &source, &options, &counted, cancel, decodeThread] {
         CaptureSummary counts;
         FrameReader reader(source, options.decode, counts, cancel);
         const auto handOver = qScopeGuard([&] { counted = std::move(counts); });
+        std::size_t share = decodeThread == DecodeThread::Reading  ? 0
+                            : decodeThread == DecodeThread::Halves ? BatchRing::kFrames / 2
+                                                                   : BatchRing::kFrames;
         for (;;) {
             BatchRing::Batch *batch = ring.waitEmpty();
             if (!batch)
                 return;
-            // Balanced: the table's thread decodes this batch when it is about to run out of
-            // work. Which frames of a replay it decodes changes from run to run; the flows are
-            // the same.
-            const bool passOn =
-                decodeThread == DecodeThread::Aggregating ||
-                (decodeThread == DecodeThread::Balanced && ring.backlog() < kPassOnBelow);
+            // Which frames of a replay the table's thread decodes changes from run to run; the
+            // flows are the same.
+            if (decodeThread == DecodeThread::Balanced) {
+                const std::uint32_t backlog = ring.backlog();
+                if (backlog < kTargetBacklog)
+                    share = std::min(share + kShareStep, BatchRing::kFrames);
+                else if (backlog > kTargetBacklog)
+                    share = share > kShareStep ? share - kShareStep : 0;
+            }
+            const std::size_t passOnShare = share;
             // Kept in registers while the batch fills and written to the batch once: the
             // decoder writes through pointers, so the compiler would otherwise load and store
             // the count in the batch for every frame.
@@ -569,17 +579,17 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
             bool last = false;
             bool cancelled = false;
             while (count < BatchRing::kFrames) {
+                const bool passOn = count < passOnShare;
                 // The aggregator's core read these lines last: claim them ahead for writing,
                 // or the reader waits for each on its first store.
-                if (count + kClaimAhead < BatchRing::kFrames) {
-                    if (passOn) {
-                        const auto *lines =
-                            reinterpret_cast<const char *>(&raw[count + kClaimAhead]);
+                if (const std::size_t ahead = count + kClaimAhead; ahead < BatchRing::kFrames) {
+                    if (ahead < passOnShare) {
+                        const auto *lines = reinterpret_cast<const char *>(&raw[ahead]);
                         prefetchForWriting(lines);
                         prefetchForWriting(lines + 64);
                         prefetchForWriting(lines + 128);
                     } else {
-                        prefetchForWriting(&frames[count + kClaimAhead]);
+                        prefetchForWriting(&frames[ahead]);
                     }
                 }
                 const FrameReader::Read read = reader.read();
@@ -601,13 +611,14 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
                         ++count;
                         continue;
                     }
-                    frame.captured = RawFrame::kDecodedByReader;
                 }
+                if (passOn)
+                    raw[count].captured = RawFrame::kDecodedByReader;
                 if (reader.decode(frames[count]))
                     ++count;
             }
             batch->count = count;
-            batch->passedOn = passOn;
+            batch->rawCount = std::min(count, passOnShare);
             batch->last = last;
             batch->cancelled = cancelled;
             ring.publish();
@@ -636,39 +647,35 @@ bool replayReadingAhead(PacketSource &source, const AnalysisOptions &options,
             const DecodedFrame *const frames = batch.frames.data();
             const RawFrame *const raw = batch.raw.data();
             const std::size_t count = batch.count;
-            if (!batch.passedOn) {
-                for (std::size_t i = 0; i < count; ++i) {
-                    // The frames were written on the reader's core: each first read waits for
-                    // the line to come over from there, unless it was asked for a few frames
-                    // earlier.
-                    if (i + kFrameAhead < count)
-                        __builtin_prefetch(&frames[i + kFrameAhead]);
-                    feeder.feed(frames[i]);
-                }
-            } else {
-                for (std::size_t i = 0; i < count; ++i) {
-                    if (i + kFrameAhead < count) {
+            const std::size_t rawCount = batch.rawCount;
+            for (std::size_t i = 0; i < count; ++i) {
+                // The frames were written on the reader's core: each first read waits for the
+                // line to come over from there, unless it was asked for a few frames earlier.
+                if (const std::size_t ahead = i + kFrameAhead; ahead < count) {
+                    if (ahead < rawCount) {
                         // The header and the first 108 bytes: where the decoder reads.
-                        const auto *lines = reinterpret_cast<const char *>(&raw[i + kFrameAhead]);
+                        const auto *lines = reinterpret_cast<const char *>(&raw[ahead]);
                         __builtin_prefetch(lines);
                         __builtin_prefetch(lines + 64);
+                    } else {
+                        __builtin_prefetch(&frames[ahead]);
                     }
-                    const RawFrame &frame = raw[i];
-                    if (frame.captured == RawFrame::kDecodedByReader) {
-                        feeder.feed(frames[i]);
-                        continue;
-                    }
-                    DecodedFrame &into = decoded[nextDecoded];
-                    decoder.decode(frame.linkType, {frame.bytes, frame.captured}, frame.wireLength,
-                                   into.decoded);
-                    ++framesDecodedHere;
-                    if (!countDecoded(into.decoded, decodedHere))
-                        continue;
-                    into.timestampUs = frame.timestampUs;
-                    into.wireLength = frame.wireLength;
-                    feeder.feed(into);
-                    nextDecoded = (nextDecoded + 1) % decoded.size();
                 }
+                if (i >= rawCount || raw[i].captured == RawFrame::kDecodedByReader) {
+                    feeder.feed(frames[i]);
+                    continue;
+                }
+                const RawFrame &frame = raw[i];
+                DecodedFrame &into = decoded[nextDecoded];
+                decoder.decode(frame.linkType, {frame.bytes, frame.captured}, frame.wireLength,
+                               into.decoded);
+                ++framesDecodedHere;
+                if (!countDecoded(into.decoded, decodedHere))
+                    continue;
+                into.timestampUs = frame.timestampUs;
+                into.wireLength = frame.wireLength;
+                feeder.feed(into);
+                nextDecoded = (nextDecoded + 1) % decoded.size();
             }
             feeder.flush();
             parts.table.takeEnded(parts.ended);

@@ -62,11 +62,12 @@ struct FlowReport
 // Which thread decodes frames when a replay reads ahead (see AnalysisOptions::readAhead).
 enum class DecodeThread : std::uint8_t
 {
-    // Whichever has time: the reading thread decodes while the flow table falls behind, and
-    // passes frames on undecoded while the table waits for them.
+    // Whichever has time: the reading thread passes a share of the frames on undecoded, more
+    // while the flow table keeps up with it, fewer while the table falls behind.
     Balanced,
     Reading,     // always the reading thread
     Aggregating, // the flow table's thread, for every frame short enough to pass on undecoded
+    Halves,      // the table's thread the first half of each batch, the reading thread the rest
 };
 
 struct AnalysisOptions

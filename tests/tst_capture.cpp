@@ -1788,12 +1788,12 @@ private slots:
         options.table.maxFlows = 1000;
         // On the calling thread, then reading ahead with each choice of decoding thread.
         const std::vector<std::pair<bool, DecodeThread>> ways = {
-            {false, DecodeThread::Balanced},
-            {true, DecodeThread::Reading},
-            {true, DecodeThread::Aggregating},
+            {false, DecodeThread::Balanced},   {true, DecodeThread::Reading},
+            {true, DecodeThread::Aggregating}, {true, DecodeThread::Halves},
             {true, DecodeThread::Balanced},
         };
         const bool twoCores = std::thread::hardware_concurrency() > 1;
+        std::map<DecodeThread, std::uint64_t> decodedOnTableThread;
         QList<QByteArray> json;
         QList<CaptureSummary> summaries;
         for (const auto &[readAhead, decodeThread] : ways) {
@@ -1830,6 +1830,7 @@ private slots:
                     QVERIFY(decodedThere > 0);
                     QVERIFY(decodedThere < report->summary.packets);
                 }
+                decodedOnTableThread[decodeThread] = decodedThere;
             }
             FlowExportOptions exportOptions;
             exportOptions.secondBuckets = true;
@@ -1846,6 +1847,12 @@ private slots:
         }
         // The undecoded hand-over met damaged, non-IP and long frames (decoded by the reader).
         if (QString::fromLatin1(QTest::currentDataTag()) == u"mixed traffic") {
+            // Halves: every batch mixed, its first half decoded by the table's thread.
+            if (twoCores) {
+                const std::uint64_t halves = decodedOnTableThread[DecodeThread::Halves];
+                QVERIFY(halves > 0);
+                QVERIFY(halves < decodedOnTableThread[DecodeThread::Aggregating] * 3 / 4);
+            }
             QVERIFY(inline_.nonIp > 0);
             QVERIFY(inline_.undecodable > 0);
         }
