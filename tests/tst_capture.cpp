@@ -763,33 +763,31 @@ private slots:
                               std::uint16_t dp) {
             return ethernet(kIpv4, ipv4(src, dst, 6, tcp(sp, dp, kSyn)));
         };
+        const auto viaVxlan = [&](const char *outerSrc, const char *outerDst,
+                                  std::uint16_t outerPort, std::uint32_t vni,
+                                  const QByteArray &payload) {
+            add(ethernet(kIpv4,
+                         ipv4(outerSrc, outerDst, 17, udp(outerPort, 8472, vxlan(vni, payload)))));
+        };
         add(inner("10.244.0.2", "10.244.1.2", 41680, 8080));
-        add(ethernet(kIpv4, ipv4("192.168.56.11", "192.168.56.12", 17,
-                                 udp(51868, 8472,
-                                     vxlan(1, inner("10.244.0.2", "10.244.1.2", 41680, 8080))))));
-        add(ethernet(kIpv4, ipv4("192.168.56.12", "192.168.56.11", 17,
-                                 udp(47309, 8472,
-                                     vxlan(2, inner("10.244.1.2", "10.244.0.2", 8080, 41680))))));
+        viaVxlan("192.168.56.11", "192.168.56.12", 51868, 1,
+                 inner("10.244.0.2", "10.244.1.2", 41680, 8080));
+        viaVxlan("192.168.56.12", "192.168.56.11", 47309, 2,
+                 inner("10.244.1.2", "10.244.0.2", 8080, 41680));
         // One VNI both ways: the B → A levels are those of A → B, and tunnelBa stays empty.
-        add(ethernet(kIpv4, ipv4("192.168.56.11", "192.168.56.12", 17,
-                                 udp(51870, 8472,
-                                     vxlan(1, inner("10.244.0.3", "10.244.1.2", 41682, 8080))))));
-        add(ethernet(kIpv4, ipv4("192.168.56.12", "192.168.56.11", 17,
-                                 udp(47311, 8472,
-                                     vxlan(1, inner("10.244.1.2", "10.244.0.3", 8080, 41682))))));
+        viaVxlan("192.168.56.11", "192.168.56.12", 51870, 1,
+                 inner("10.244.0.3", "10.244.1.2", 41682, 8080));
+        viaVxlan("192.168.56.12", "192.168.56.11", 47311, 1,
+                 inner("10.244.1.2", "10.244.0.3", 8080, 41682));
         // One conversation through two node pairs' tunnels in turn, and through a tunnel
         // inside the first one: three flows, whichever tunnel the previous packet came through.
-        const auto throughPair = [&](const char *outerSrc, const char *outerDst,
-                                     const QByteArray &payload) {
-            add(ethernet(kIpv4, ipv4(outerSrc, outerDst, 17, udp(51872, 8472, vxlan(3, payload)))));
-        };
         const QByteArray conversation = inner("10.244.0.4", "10.244.1.2", 41684, 8080);
         const QByteArray nested = ethernet(
             kIpv4, ipv4("172.16.0.1", "172.16.0.2", 17, udp(51874, 4789, vxlan(4, conversation))));
         for (int round = 0; round < 2; ++round) {
-            throughPair("192.168.56.11", "192.168.56.12", conversation);
-            throughPair("192.168.56.13", "192.168.56.12", conversation);
-            throughPair("192.168.56.11", "192.168.56.12", nested);
+            viaVxlan("192.168.56.11", "192.168.56.12", 51872, 3, conversation);
+            viaVxlan("192.168.56.13", "192.168.56.12", 51872, 3, conversation);
+            viaVxlan("192.168.56.11", "192.168.56.12", 51872, 3, nested);
         }
         // Same endpoints on both sides.
         add(ethernet(kIpv4, ipv4("127.0.0.1", "127.0.0.1", 17, udp(5000, 5000, filler(4)))));
