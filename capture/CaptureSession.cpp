@@ -260,6 +260,12 @@ void CaptureSession::Shared::runCapture()
     dataReady.notify_one();
 }
 
+Clock::time_point nextFlowSnapshot(Clock::time_point copied, Clock::duration took,
+                                   Clock::duration updateInterval)
+{
+    return copied + std::max(updateInterval, 19 * took);
+}
+
 void CaptureSession::Shared::runAggregation(CaptureSession *session)
 {
     const PacketDecoder decoder(options.analysis.decode);
@@ -276,6 +282,7 @@ void CaptureSession::Shared::runAggregation(CaptureSession *session)
     const Clock::time_point deadline =
         options.duration > 0ms ? started + options.duration : Clock::time_point::max();
     Clock::time_point nextUpdate = started + interval;
+    Clock::time_point nextSnapshot = started;
 
     std::optional<Error> inputFailure;
     const auto publish = [&](bool finished, std::optional<Error> error) {
@@ -293,9 +300,13 @@ void CaptureSession::Shared::runAggregation(CaptureSession *session)
         progress.drops.queue = queueDropped.load();
         progress.elapsed =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-        if (finished || options.flowSnapshots) {
+        if (finished || (options.flowSnapshots && Clock::now() >= nextSnapshot)) {
+            const Clock::time_point copying = Clock::now();
             update->activeFlows = table.activeFlows();
             std::sort(update->activeFlows.begin(), update->activeFlows.end(), flowRecordLess);
+            update->flowsIncluded = true;
+            const Clock::time_point copied = Clock::now();
+            nextSnapshot = nextFlowSnapshot(copied, copied - copying, interval);
         }
         update->endedFlows = std::move(endedSinceUpdate);
         endedSinceUpdate.clear();

@@ -37,10 +37,19 @@ struct CaptureSessionOptions
     std::size_t queuePackets = 65536;              // the capture queue's bound, in frames ...
     std::size_t queueBytes = 64u << 20;            // ... and in captured bytes
     std::chrono::milliseconds updateInterval{100}; // never less than 100 ms: ≤ 10 updates/s
-    // Copy the flow table into every update (activeFlows). A consumer that only wants the final
-    // report (the CLI) turns it off: on a table of a million flows the copy is what costs.
+    // Copy the flow table into updates (activeFlows; see nextFlowSnapshot() for how often). A
+    // consumer that only wants the final report (the CLI) turns it off.
     bool flowSnapshots = true;
 };
+
+// When the flow table may next be copied into an update, given when the last copy ended and how
+// long it took: copies take at most a twentieth of the aggregation thread's time, however many
+// flows there are (a copy of 100k flows and its sort take tens of milliseconds, and the view that
+// receives them rebuilds its rows), and come no more often than updates do.
+std::chrono::steady_clock::time_point
+nextFlowSnapshot(std::chrono::steady_clock::time_point copied,
+                 std::chrono::steady_clock::duration took,
+                 std::chrono::steady_clock::duration updateInterval);
 
 // Counters of a running capture, cumulative since start.
 struct CaptureProgress
@@ -62,8 +71,11 @@ struct CaptureUpdate
     // Cumulative. summary.dropped is set for live captures; in the last update readError holds
     // the error the source stopped on (as analyzeCapture reports it), if any.
     CaptureSummary summary;
-    // The flows in the table now, sorted by flowRecordLess: a GUI table replaces its rows.
-    // Empty in intermediate updates when CaptureSessionOptions::flowSnapshots is off.
+    // The flows in the table now, sorted by flowRecordLess, when flowsIncluded: a GUI table
+    // replaces its rows. Otherwise empty, and the last update that included them stands (the
+    // copy was not due yet: nextFlowSnapshot(); or CaptureSessionOptions::flowSnapshots is off).
+    // The last update always includes them.
+    bool flowsIncluded = false;
     std::vector<FlowRecord> activeFlows;
     // Flows that left the table (idle timeout, flow limit) since the previous update: they are
     // in no later activeFlows, so a view that keeps history appends them.

@@ -435,6 +435,8 @@ private slots:
     void helperDropsPrivileges();
     void sessionUpdatesCapped();
     void sessionReplaysFiles();
+    void flowSnapshotsPaced_data();
+    void flowSnapshotsPaced();
 
 private:
     void requireRoot();
@@ -1055,6 +1057,9 @@ void TestCaptureLive::sessionUpdatesCapped()
     for (int i = 0; i < updated.count(); ++i) {
         const auto update = updated.at(i).at(0).value<CaptureUpdatePtr>();
         QCOMPARE(update->sequence, quint64(i + 1));
+        // A table of a few flows is copied in microseconds: every update carries it.
+        QVERIFY(update->flowsIncluded);
+        QCOMPARE(update->activeFlows.size(), std::size_t(update->summary.flows));
         QVERIFY2(update->progress.elapsed - previous >= std::chrono::milliseconds(95),
                  qPrintable(QString::number((update->progress.elapsed - previous).count())));
         previous = update->progress.elapsed;
@@ -1102,12 +1107,40 @@ void TestCaptureLive::sessionReplaysFiles()
         QVERIFY(finished.wait(10000));
         const CaptureUpdatePtr last = session.lastUpdate();
         QVERIFY(last && last->report);
+        // The last update always carries the table's flows.
+        QVERIFY(last->flowsIncluded);
+        QCOMPARE(last->summary.flows, last->report->flows.size());
         QCOMPARE(last->progress.drops.total(), 0u);
         QCOMPARE(bool(last->error), bool(expected->summary.readError));
         const EndpointAttributor none;
         QCOMPARE(QString::fromUtf8(flowReportToJson(*last->report, none)),
                  QString::fromUtf8(flowReportToJson(*expected, none)));
     }
+}
+
+void TestCaptureLive::flowSnapshotsPaced_data()
+{
+    QTest::addColumn<int>("tookMs");
+    QTest::addColumn<int>("intervalMs");
+    QTest::addColumn<int>("waitMs"); // from the end of the copy to the next one
+
+    QTest::newRow("a small table: every update") << 0 << 100 << 100;
+    QTest::newRow("a copy of 5 ms: every update") << 5 << 100 << 100;
+    QTest::newRow("a copy of 20 ms: 5% of the time") << 20 << 100 << 380;
+    QTest::newRow("a copy of 300 ms: every 6 s") << 300 << 100 << 5700;
+    QTest::newRow("a longer interval stands") << 20 << 1000 << 1000;
+}
+
+void TestCaptureLive::flowSnapshotsPaced()
+{
+    QFETCH(int, tookMs);
+    QFETCH(int, intervalMs);
+    QFETCH(int, waitMs);
+    const auto copied = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+    QCOMPARE(nextFlowSnapshot(copied, std::chrono::milliseconds(tookMs),
+                              std::chrono::milliseconds(intervalMs)) -
+                 copied,
+             std::chrono::steady_clock::duration(std::chrono::milliseconds(waitMs)));
 }
 
 QTEST_GUILESS_MAIN(TestCaptureLive)

@@ -216,7 +216,7 @@ void LiveCaptureDialog::onUpdate(const capture::CaptureUpdatePtr &update)
 {
     const capture::CaptureProgress &progress = update->progress;
     m_ended.insert(m_ended.end(), update->endedFlows.begin(), update->endedFlows.end());
-    const std::size_t flows = m_ended.size() + update->activeFlows.size();
+    const std::size_t flows = update->summary.flows;
     m_status->setText(tr("%1 packets captured, %2 decoded into %3; %4 written; %5 s")
                           .arg(progress.captured)
                           .arg(progress.decoded)
@@ -231,6 +231,10 @@ void LiveCaptureDialog::onUpdate(const capture::CaptureUpdatePtr &update)
                          .arg(drops.queue));
     m_drops->setStyleSheet(drops.total() > 0 ? QStringLiteral("QLabel { color: #b00020; }")
                                              : QString());
+    // The views are rebuilt from the flows only when the update carries the table: a large
+    // one is copied less often than updates come (capture::nextFlowSnapshot()).
+    if (!update->flowsIncluded)
+        return;
     std::vector<capture::FlowRecord> all = m_ended;
     all.insert(all.end(), update->activeFlows.begin(), update->activeFlows.end());
     emit flowsUpdated(std::make_shared<const capture::CaptureReplay>(
