@@ -1,6 +1,7 @@
 #include "LiveCaptureDialog.h"
 
 #include "LiveSource.h"
+#include "WhenFinished.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,6 +13,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 #include <algorithm>
 #include <limits>
 
@@ -164,6 +166,8 @@ bool LiveCaptureDialog::start()
         return false;
     }
     m_ended.clear();
+    m_pendingFlows.reset();
+    ++m_flowsGeneration; // a build still running for an earlier capture is not shown
     m_savedPath = options.pcapngPath;
     m_session = std::make_unique<capture::CaptureSession>();
     connect(m_session.get(), &capture::CaptureSession::updated, this, &LiveCaptureDialog::onUpdate);
@@ -215,7 +219,11 @@ QString LiveCaptureDialog::errorText() const
 void LiveCaptureDialog::onUpdate(const capture::CaptureUpdatePtr &update)
 {
     const capture::CaptureProgress &progress = update->progress;
-    m_ended.insert(m_ended.end(), update->endedFlows.begin(), update->endedFlows.end());
+    if (!update->endedFlows.empty()) {
+        m_ended.push_back(
+            {update->sequence,
+             std::make_shared<const std::vector<capture::FlowRecord>>(update->endedFlows)});
+    }
     const std::size_t flows = update->summary.flows;
     m_status->setText(tr("%1 packets captured, %2 decoded into %3; %4 written; %5 s")
                           .arg(progress.captured)
@@ -235,10 +243,40 @@ void LiveCaptureDialog::onUpdate(const capture::CaptureUpdatePtr &update)
     // one is copied less often than updates come (capture::nextFlowSnapshot()).
     if (!update->flowsIncluded)
         return;
-    std::vector<capture::FlowRecord> all = m_ended;
-    all.insert(all.end(), update->activeFlows.begin(), update->activeFlows.end());
-    emit flowsUpdated(std::make_shared<const capture::CaptureReplay>(
-        replayFromFlows(std::move(all), update->summary, *m_attributor)));
+    m_pendingFlows = update;
+    if (!m_buildingFlows)
+        buildFlows();
+}
+
+void LiveCaptureDialog::buildFlows()
+{
+    capture::CaptureUpdatePtr update = std::exchange(m_pendingFlows, nullptr);
+    if (!update)
+        return;
+    m_buildingFlows = true;
+    auto job = QtConcurrent::run([update, ended = m_ended, attributor = m_attributor] {
+        // The flows that had left the table by this update's copy of it (later updates' ended
+        // flows are still in that copy).
+        std::vector<capture::FlowRecord> all;
+        for (const EndedFlows &part : ended) {
+            if (part.sequence > update->sequence)
+                break;
+            all.insert(all.end(), part.flows->begin(), part.flows->end());
+        }
+        all.insert(all.end(), update->activeFlows.begin(), update->activeFlows.end());
+        return std::make_shared<const capture::CaptureReplay>(
+            replayFromFlows(std::move(all), update->summary, *attributor));
+    });
+    whenFinished(job, this,
+                 [this, generation = m_flowsGeneration](
+                     const std::shared_ptr<const capture::CaptureReplay> &replay) {
+                     m_buildingFlows = false;
+                     // Not shown once the capture has ended (its last flows are out) or another
+                     // has started.
+                     if (generation == m_flowsGeneration)
+                         emit flowsUpdated(replay);
+                     buildFlows(); // the newest update that came meanwhile, if any
+                 });
 }
 
 void LiveCaptureDialog::onFinished(const capture::CaptureUpdatePtr &update)
@@ -248,6 +286,9 @@ void LiveCaptureDialog::onFinished(const capture::CaptureUpdatePtr &update)
         error = describe(*update->error);
         showError(error);
     }
+    // Builds still running are not shown: these are the capture's last flows.
+    ++m_flowsGeneration;
+    m_pendingFlows.reset();
     if (update->report) {
         emit flowsUpdated(std::make_shared<const capture::CaptureReplay>(
             replayFromFlows(update->report->flows, update->report->summary, *m_attributor)));

@@ -18,8 +18,9 @@ namespace cartograph::app {
 // Capture ▸ Live Capture: pick an interface, an optional BPF filter and a pcapng to keep
 // everything captured, then start and stop. The counters (captured, flows, and the drops by the
 // kernel, the interface and our own queue, never hidden) update with the session's batched
-// updates, at most ten a second; each update also becomes a CaptureReplay of the flows so far,
-// which the window shows like a replayed file (table, charts, topology). Capturing needs root
+// updates, at most ten a second; each update that carries the flow table also becomes a
+// CaptureReplay of the flows so far (built off the GUI thread), which the window shows like a
+// replayed file (table, charts, topology). Capturing needs root
 // or the cartograph-capture-helper installed with file capabilities; without either the
 // dialog says so and how to fix it. Closing the dialog only hides it: a capture goes on until
 // Stop, and the pcapng stays complete.
@@ -52,7 +53,8 @@ public:
 signals:
     // A capture started on the interface.
     void captureStarted(const QString &interfaceName);
-    // The flows captured so far (ended and active), attributed; at most ten a second.
+    // The flows captured so far (ended and active), attributed; at most ten a second. The last
+    // one, with every flow of the capture, comes before captureFinished().
     void flowsUpdated(std::shared_ptr<const cartograph::capture::CaptureReplay> replay);
     // The capture ended (stopped, or the interface went away); pcapngPath is empty when nothing
     // was saved.
@@ -65,9 +67,25 @@ private:
     void showError(const QString &text);
     void updateButtons();
 
+    void buildFlows();
+
     std::unique_ptr<capture::CaptureSession> m_session;
     std::shared_ptr<const capture::EndpointAttributor> m_attributor;
-    std::vector<capture::FlowRecord> m_ended; // flows that left the table, kept for the views
+    // The flows that left the table, kept for the views: each update's endedFlows, in order,
+    // shared and immutable so a worker can read them (copied out of the update, which would
+    // otherwise keep its copy of the flow table alive too).
+    struct EndedFlows
+    {
+        std::uint64_t sequence; // of the update that brought them
+        std::shared_ptr<const std::vector<capture::FlowRecord>> flows;
+    };
+    std::vector<EndedFlows> m_ended;
+    // The views' CaptureReplay is built on a worker (sorting and attributing a million flows
+    // takes a good part of a second): one at a time, from the newest update that carries the
+    // flow table; results of a capture that has ended or been replaced since are dropped.
+    capture::CaptureUpdatePtr m_pendingFlows;
+    bool m_buildingFlows = false;
+    quint64 m_flowsGeneration = 0;
     QString m_savedPath;
 
     QComboBox *m_interface = nullptr;

@@ -9,6 +9,7 @@
 #include "SnapshotIo.h"
 #include "TopologyView.h"
 #include "TrafficCharts.h"
+#include "WhenFinished.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -122,21 +123,6 @@ QPalette darkPalette()
     for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
         palette.setColor(QPalette::Disabled, role, disabled);
     return palette;
-}
-
-// Runs `handler` on the GUI thread with the worker's result, unless the window is gone.
-// Qt 6.4's QFuture::then(context, …) asserts that its context still exists when the worker
-// finishes, and the window may have been closed by then (Qt 6.6 cancels instead). The
-// application object outlives every pool task (~QCoreApplication waits for the global pool),
-// so it is the context; the window is reached through a guard checked on the GUI thread.
-template <typename T, typename Handler>
-void whenFinished(QFuture<T> future, MainWindow *window, Handler handler)
-{
-    future.then(qApp, [guard = QPointer<MainWindow>(window),
-                       handler = std::move(handler)](const T &result) mutable {
-        if (guard)
-            handler(result);
-    });
 }
 
 bool isCaptureFile(const QFileInfo &info)
