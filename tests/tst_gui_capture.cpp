@@ -299,6 +299,12 @@ void TestGuiCapture::timelineDrivesEverything()
         QVERIFY(m_window->flowFilter()->index(row, FlowTableModel::PortA).data().toInt() != 41020);
     }
     QCOMPARE(m_window->charts()->totalSeries()->count(), 11); // seconds 0..10
+    QVERIFY(!m_window->charts()->totalSeries()->pointsVisible());
+    // At the first second the throughput is one point: drawn as a marker, not an empty line.
+    timeline->seek(replay->firstUs);
+    QCOMPARE(m_window->charts()->totalSeries()->count(), 1);
+    QVERIFY(m_window->charts()->totalSeries()->pointsVisible());
+    timeline->seek(replay->firstUs + 10'000'000);
 
     // A window of the last ten seconds at 30 s: not what was before.
     timeline->setMode(capture::TimelineMode::Window);

@@ -233,6 +233,8 @@ void TrafficCharts::fillSeries(QLineSeries *series, const std::vector<std::uint6
     for (std::int64_t i = 0; i < shown; ++i)
         points.append(QPointF(double(i), double(values[std::size_t(i)]) / m_unit));
     series->replace(points);
+    // A line needs two points: traffic of a single second is drawn as a marker.
+    series->setPointsVisible(points.size() == 1);
 }
 
 void TrafficCharts::rebuildSeries()
