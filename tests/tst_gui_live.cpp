@@ -608,8 +608,8 @@ void TestGuiLive::liveCaptureShowsFlowsAndKeepsPcapng()
         if (updates.isEmpty())
             return 0;
         const auto replay =
-            updates.last().at(0).value<std::shared_ptr<const capture::CaptureReplay>>();
-        return replay->flows().empty() ? 0 : replay->flows().front().packetsAb;
+            updates.last().at(0).value<std::shared_ptr<const capture::FlowReport>>();
+        return replay->flows.empty() ? 0 : replay->flows.front().packetsAb;
     };
     // libpcap drops what the ring held while the filter was being set, and a loaded machine may
     // take a while to get there: knock until the capture sees a datagram, then count from it.
@@ -636,10 +636,10 @@ void TestGuiLive::liveCaptureShowsFlowsAndKeepsPcapng()
     const qsizetype shownAtEnd = updates.count();
     QTest::qWait(300);
     QCOMPARE(updates.count(), shownAtEnd);
-    const auto last = updates.last().at(0).value<std::shared_ptr<const capture::CaptureReplay>>();
-    QCOMPARE(last->flows().size(), std::size_t(1));
-    QCOMPARE(last->flows().front().packetsAb, before + 20);
-    QCOMPARE(last->flows().front().bPort, std::uint16_t(47123));
+    const auto last = updates.last().at(0).value<std::shared_ptr<const capture::FlowReport>>();
+    QCOMPARE(last->flows.size(), std::size_t(1));
+    QCOMPARE(last->flows.front().packetsAb, before + 20);
+    QCOMPARE(last->flows.front().bPort, std::uint16_t(47123));
     QVERIFY(dialog.dropText().contains(u"Dropped: 0"_s));
     saveScreenshot(dialog, u"live-capture-dialog.png"_s);
     // Everything captured was kept: the pcapng replays into the same flow.
@@ -670,8 +670,8 @@ void TestGuiLive::liveCaptureFlowsReachTheWindow()
         if (updates.isEmpty())
             return 0;
         const auto replay =
-            updates.last().at(0).value<std::shared_ptr<const capture::CaptureReplay>>();
-        return replay->flows().empty() ? 0 : replay->flows().front().packetsAb;
+            updates.last().at(0).value<std::shared_ptr<const capture::FlowReport>>();
+        return replay->flows.empty() ? 0 : replay->flows.front().packetsAb;
     };
     FlowTableModel *model = window.flowModel();
     const auto shownInWindow = [&]() -> std::uint64_t {

@@ -254,27 +254,28 @@ void LiveCaptureDialog::buildFlows()
     if (!update)
         return;
     m_buildingFlows = true;
-    auto job = QtConcurrent::run([update, ended = m_ended, attributor = m_attributor] {
+    auto job = QtConcurrent::run([update, ended = m_ended] {
         // The flows that had left the table by this update's copy of it (later updates' ended
         // flows are still in that copy).
-        std::vector<capture::FlowRecord> all;
+        auto flows = std::make_shared<capture::FlowReport>();
         for (const EndedFlows &part : ended) {
             if (part.sequence > update->sequence)
                 break;
-            all.insert(all.end(), part.flows->begin(), part.flows->end());
+            flows->flows.insert(flows->flows.end(), part.flows->begin(), part.flows->end());
         }
-        all.insert(all.end(), update->activeFlows.begin(), update->activeFlows.end());
-        return std::make_shared<const capture::CaptureReplay>(
-            replayFromFlows(std::move(all), update->summary, *attributor));
+        flows->flows.insert(flows->flows.end(), update->activeFlows.begin(),
+                            update->activeFlows.end());
+        flows->summary = update->summary;
+        return std::shared_ptr<const capture::FlowReport>(std::move(flows));
     });
     whenFinished(job, this,
                  [this, generation = m_flowsGeneration](
-                     const std::shared_ptr<const capture::CaptureReplay> &replay) {
+                     const std::shared_ptr<const capture::FlowReport> &flows) {
                      m_buildingFlows = false;
                      // Not shown once the capture has ended (its last flows are out) or another
                      // has started.
                      if (generation == m_flowsGeneration)
-                         emit flowsUpdated(replay);
+                         emit flowsUpdated(flows);
                      buildFlows(); // the newest update that came meanwhile, if any
                  });
 }
@@ -289,10 +290,8 @@ void LiveCaptureDialog::onFinished(const capture::CaptureUpdatePtr &update)
     // Builds still running are not shown: these are the capture's last flows.
     ++m_flowsGeneration;
     m_pendingFlows.reset();
-    if (update->report) {
-        emit flowsUpdated(std::make_shared<const capture::CaptureReplay>(
-            replayFromFlows(update->report->flows, update->report->summary, *m_attributor)));
-    }
+    if (update->report)
+        emit flowsUpdated(update->report);
     m_status->setText(m_status->text() + QStringLiteral(" — ") + tr("stopped"));
     updateButtons();
     emit captureFinished(m_savedPath, error);

@@ -18,12 +18,11 @@ namespace cartograph::app {
 // Capture ▸ Live Capture: pick an interface, an optional BPF filter and a pcapng to keep
 // everything captured, then start and stop. The counters (captured, flows, and the drops by the
 // kernel, the interface and our own queue, never hidden) update with the session's batched
-// updates, at most ten a second; each update that carries the flow table also becomes a
-// CaptureReplay of the flows so far (built off the GUI thread), which the window shows like a
-// replayed file (table, charts, topology). Capturing needs root
-// or the cartograph-capture-helper installed with file capabilities; without either the
-// dialog says so and how to fix it. Closing the dialog only hides it: a capture goes on until
-// Stop, and the pcapng stays complete.
+// updates, at most ten a second; each update that carries the flow table also hands the flows
+// so far to the window, which shows them like a replayed file (table, charts, topology).
+// Capturing needs root or the cartograph-capture-helper installed with file capabilities;
+// without either the dialog says so and how to fix it. Closing the dialog only hides it: a capture
+// goes on until Stop, and the pcapng stays complete.
 class LiveCaptureDialog : public QDialog
 {
     Q_OBJECT
@@ -53,9 +52,10 @@ public:
 signals:
     // A capture started on the interface.
     void captureStarted(const QString &interfaceName);
-    // The flows captured so far (ended and active), attributed; at most ten a second. The last
-    // one, with every flow of the capture, comes before captureFinished().
-    void flowsUpdated(std::shared_ptr<const cartograph::capture::CaptureReplay> replay);
+    // The flows captured so far (ended and active, unordered) and the summary; at most ten a
+    // second. The receiver sorts and attributes them (to the snapshot it shows). The last one,
+    // the session's report with every flow of the capture, comes before captureFinished().
+    void flowsUpdated(std::shared_ptr<const cartograph::capture::FlowReport> flows);
     // The capture ended (stopped, or the interface went away); pcapngPath is empty when nothing
     // was saved.
     void captureFinished(const QString &pcapngPath, const QString &error);
@@ -80,9 +80,9 @@ private:
         std::shared_ptr<const std::vector<capture::FlowRecord>> flows;
     };
     std::vector<EndedFlows> m_ended;
-    // The views' CaptureReplay is built on a worker (sorting and attributing a million flows
-    // takes a good part of a second): one at a time, from the newest update that carries the
-    // flow table; results of a capture that has ended or been replaced since are dropped.
+    // The flows so far are gathered on a worker (a million records to copy): one at a time,
+    // from the newest update that carries the flow table; results of a capture that has ended
+    // or been replaced since are dropped.
     capture::CaptureUpdatePtr m_pendingFlows;
     bool m_buildingFlows = false;
     quint64 m_flowsGeneration = 0;

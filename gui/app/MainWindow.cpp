@@ -648,7 +648,7 @@ void MainWindow::finishLoad(quint64 generation, const LoadedCluster &loaded,
         m_liveFlowsStale = true;
         if (!m_liveFlowsLoading) {
             if (!m_pendingLiveFlows)
-                m_pendingLiveFlows = m_replay;
+                m_pendingLiveFlows = shownLiveFlows();
             startLiveFlowsLoad();
         }
     } else if (m_replay)
@@ -1536,18 +1536,18 @@ void MainWindow::startCaptureLoad(const QString &path)
     });
 }
 
-void MainWindow::showLiveFlows(std::shared_ptr<const capture::CaptureReplay> replay)
+void MainWindow::showLiveFlows(std::shared_ptr<const capture::FlowReport> flows)
 {
-    if (!m_followLiveCapture || !replay)
+    if (!m_followLiveCapture || !flows)
         return;
-    m_pendingLiveFlows = std::move(replay);
+    m_pendingLiveFlows = std::move(flows);
     if (!m_liveFlowsLoading && !m_liveFlowsTimer.isActive())
         startLiveFlowsLoad();
 }
 
 void MainWindow::startLiveFlowsLoad()
 {
-    std::shared_ptr<const capture::CaptureReplay> live = std::exchange(m_pendingLiveFlows, nullptr);
+    std::shared_ptr<const capture::FlowReport> live = std::exchange(m_pendingLiveFlows, nullptr);
     if (!live)
         return;
     if (m_captureLoading) { // a file's replay gives way to the live capture started since
@@ -1572,7 +1572,7 @@ void MainWindow::startLiveFlowsLoad()
         // Attributed here, to the snapshot on screen (it may be newer than the dialog's).
         auto attributor = attributorFor(snapshot.get());
         auto shown = std::make_shared<const capture::CaptureReplay>(
-            replayFromFlows(live->report.flows, live->report.summary, *attributor));
+            replayFromFlows(live->flows, live->summary, *attributor));
         load.adopt(std::move(shown), std::move(attributor), snapshot.get(), timer);
         return load;
     });
@@ -1580,7 +1580,7 @@ void MainWindow::startLiveFlowsLoad()
         m_liveFlowsLoading = false;
         finishCaptureLoad(generation, load);
         if (m_liveFlowsStale && !m_pendingLiveFlows && m_replay && m_replayIsLive)
-            m_pendingLiveFlows = m_replay;
+            m_pendingLiveFlows = shownLiveFlows();
         if (m_pendingLiveFlows && (m_liveFlowsStale || !m_liveFlowsTimer.isActive()))
             startLiveFlowsLoad();
     });

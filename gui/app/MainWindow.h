@@ -160,7 +160,12 @@ private:
     // A live capture's flows (LiveCaptureDialog::flowsUpdated) shown as a replay, attributed to
     // the snapshot on screen off the GUI thread: the newest update wins while one is being
     // prepared, and the views change at most once a second.
-    void showLiveFlows(std::shared_ptr<const capture::CaptureReplay> replay);
+    void showLiveFlows(std::shared_ptr<const capture::FlowReport> flows);
+    // The live capture's flows on screen (the replay's report, shared), to attribute afresh.
+    std::shared_ptr<const capture::FlowReport> shownLiveFlows() const
+    {
+        return {m_replay, &m_replay->report};
+    }
     void startLiveFlowsLoad();
     struct CaptureLoad;
     void finishCaptureLoad(quint64 generation, const CaptureLoad &load);
@@ -277,7 +282,7 @@ private:
     bool m_followLiveCapture = false;
     bool m_replayIsLive = false; // m_replay is a live capture's: no file behind it
     QString m_liveInterface;
-    std::shared_ptr<const capture::CaptureReplay> m_pendingLiveFlows; // newest, not yet shown
+    std::shared_ptr<const capture::FlowReport> m_pendingLiveFlows; // newest, not yet shown
     bool m_liveFlowsLoading = false;
     bool m_liveFlowsStale = false; // a newer snapshot came while they were prepared
     QTimer m_liveFlowsTimer;       // paces the views' refreshes
