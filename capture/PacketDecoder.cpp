@@ -191,6 +191,10 @@ public:
     {
         switch (linkType) {
         case LinkType::Ethernet:
+            // Only UDP or IP-in-IP (the protocol byte, were an IPv4 header next) can be the
+            // usual overlay packet: bare TCP goes on at the cost of one compare.
+            if (b.has(34) && (b.u8(23) == 17 || b.u8(23) == 4) && usualOverlay(b))
+                return Outcome::Flow;
             return ethernet(b);
         case LinkType::LinuxSll:
             if (!b.has(16))
@@ -623,6 +627,142 @@ private:
         m_out.tunnelCount = index + 1;
     }
 
+    // The usual inside of a tunnel: an IPv4 TCP or UDP packet that the general steps would
+    // decode as a complete conversation with nothing flagged and no deeper tunnel. `inner`
+    // starts at the inner Ethernet header when `ethernetInside`, else at the inner IP header.
+    struct Inside
+    {
+        const std::uint8_t *ip = nullptr;
+        std::uint8_t protocol = 0;
+        std::uint16_t srcPort = 0;
+        std::uint16_t dstPort = 0;
+        std::uint8_t tcpFlags = 0;
+    };
+    bool usualInside(Bytes inner, bool ethernetInside, Inside &inside) const
+    {
+        Bytes ip = inner;
+        if (ethernetInside) {
+            if (!inner.has(14) || inner.u16(12) != kEtherIpv4)
+                return false;
+            ip = inner.after(14);
+        }
+        // Version 4 without options; a total length within the frame; not a fragment.
+        if (!ip.has(20) || ip.u8(0) != 0x45)
+            return false;
+        const std::size_t totalLength = ip.u16(2);
+        if (totalLength < 20 || !ip.declare(totalLength) || (ip.u16(6) & 0x3fff) != 0)
+            return false;
+        const std::uint8_t protocol = ip.u8(9);
+        Bytes transport = ip.after(20);
+        if (protocol == 6) {
+            if (!transport.has(20))
+                return false;
+            const std::size_t headerLength = std::size_t(transport.u8(12) >> 4) * 4;
+            if (headerLength < 20 || !transport.has(headerLength))
+                return false;
+            inside.tcpFlags = transport.u8(13);
+        } else if (protocol == 17) {
+            if (!transport.has(8))
+                return false;
+            const std::size_t length = transport.u16(4);
+            if (length < 8 || !transport.declare(length) || isTunnelPort(transport.u16(0)) ||
+                isTunnelPort(transport.u16(2)))
+                return false; // flagged, or a tunnel inside the tunnel
+            inside.tcpFlags = 0;
+        } else {
+            return false;
+        }
+        inside.ip = ip.data;
+        inside.protocol = protocol;
+        inside.srcPort = transport.u16(0);
+        inside.dstPort = transport.u16(2);
+        return true;
+    }
+    bool isTunnelPort(std::uint16_t port) const
+    {
+        return m_options.vxlanPorts.contains(port) || m_options.genevePorts.contains(port) ||
+               m_options.wireguardPorts.contains(port);
+    }
+    // The level (outer addresses apart) and the inside's conversation, as enterTunnel() and the
+    // steps after it leave them for such a packet.
+    void enterUsualInside(TunnelLevel &stored, const TunnelLevel &level, const Inside &inside)
+    {
+        stored.key = level.key;
+        stored.udpPort = level.udpPort;
+        stored.type = level.type;
+        stored.hasKey = level.hasKey;
+        stored.payload = TunnelPayload::Ip;
+        ++m_out.tunnelCount;
+        beginConversation(false, inside.ip + 12, inside.ip + 16, inside.protocol);
+        setPorts(inside.srcPort, inside.dstPort);
+        m_out.tcpFlags = inside.tcpFlags;
+    }
+
+    // A tunnel met on the general steps' way whose inside is the usual one: entered in one
+    // pass instead of through enterTunnel() and the steps again.
+    bool usualTunnel(const TunnelLevel &level, Bytes inner, bool ethernetInside)
+    {
+        Inside inside;
+        if (!m_options.tunnelFastPath || m_out.tunnelCount >= kMaxTunnelDepth ||
+            !usualInside(inner, ethernetInside, inside))
+            return false;
+        TunnelLevel &stored = m_out.tunnels[m_out.tunnelCount];
+        copyAddress(stored.outerSrc, m_out.src);
+        copyAddress(stored.outerDst, m_out.dst);
+        enterUsualInside(stored, level, inside);
+        return true;
+    }
+
+    // An overlay's own packet, the bulk of a node's underlay traffic: Ethernet, IPv4 without
+    // options, then UDP to a VXLAN port and VXLAN, or IP-in-IP, around the usual inside (see
+    // usualInside()); the caller has seen 34 bytes or more and UDP or IP-in-IP in the protocol
+    // byte. Through the general steps such a packet costs more than twice a bare one's decoding
+    // (two conversations begun, the outer one kept to fall back on, every step's checks twice:
+    // 540 instructions against 230); here it is one pass, 310. Anything else (a flag the general
+    // steps would raise included) returns false with nothing written, for them to decode;
+    // where this path decodes, the result is theirs. (tst_capture compares the two packet by
+    // packet.)
+    [[gnu::noinline]] bool usualOverlay(Bytes b)
+    {
+        // Bare UDP (to a port other than VXLAN's) is turned away first.
+        const std::uint8_t protocol = b.u8(23);
+        if (protocol == 17 && (!b.has(50) || !m_options.vxlanPorts.contains(b.u16(36))))
+            return false; // (VXLAN's header included)
+        if (!m_options.tunnelFastPath || b.u16(12) != kEtherIpv4 || b.u8(14) != 0x45)
+            return false;
+        Bytes ip = b.after(14);
+        const std::size_t totalLength = ip.u16(2);
+        if (totalLength < 20 || !ip.declare(totalLength) || (ip.u16(6) & 0x3fff) != 0)
+            return false;
+        TunnelLevel level;
+        Bytes inner = ip.after(20);
+        bool ethernetInside = false;
+        if (protocol == 17) {
+            Bytes udp = inner;
+            if (!udp.has(16))
+                return false; // cut within the length the IP header declares
+            const std::size_t length = udp.u16(4);
+            if (length < 8 || !udp.declare(length) || !udp.has(16))
+                return false;
+            level.type = TunnelType::Vxlan;
+            level.udpPort = udp.u16(2);
+            level.key = udp.u32(12) >> 8;
+            level.hasKey = true;
+            inner = udp.after(16);
+            ethernetInside = true;
+        } else {
+            level.type = TunnelType::IpIp;
+        }
+        Inside inside;
+        if (!usualInside(inner, ethernetInside, inside))
+            return false;
+        TunnelLevel &stored = m_out.tunnels[0];
+        stored.outerSrc.setV4Bytes(ip.data + 12);
+        stored.outerDst.setV4Bytes(ip.data + 16);
+        enterUsualInside(stored, level, inside);
+        return true;
+    }
+
     void vxlan(Bytes b, std::uint16_t port)
     {
         // flags, reserved (3), VNI (3), reserved; inner Ethernet. Flags are not checked, as
@@ -634,6 +774,8 @@ private:
         if (b.has(8)) {
             level.key = b.u32(4) >> 8;
             level.hasKey = true;
+            if (usualTunnel(level, b.after(8), true))
+                return;
         }
         enterTunnel(level, [&] {
             if (!b.has(8))
@@ -653,6 +795,13 @@ private:
         if (b.has(8)) {
             level.key = b.u32(4) >> 8;
             level.hasKey = true;
+        }
+        if (b.has(8)) {
+            const std::size_t headerLength = 8 + std::size_t(b.u8(0) & 0x3f) * 4;
+            const std::uint16_t protocol = b.u16(2);
+            if (b.has(headerLength) && (protocol == kEtherTeb || protocol == kEtherIpv4) &&
+                usualTunnel(level, b.after(headerLength), protocol == kEtherTeb))
+                return;
         }
         enterTunnel(level, [&] {
             if (!b.has(8))
@@ -690,6 +839,8 @@ private:
     {
         TunnelLevel level;
         level.type = type;
+        if (type == TunnelType::IpIp && usualTunnel(level, b, false))
+            return;
         enterTunnel(level, [&] { return type == TunnelType::IpIp ? ipv4(b) : ipv6(b); });
     }
 

@@ -15,6 +15,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -109,6 +110,46 @@ QString conversation(const DecodedPacket &packet)
         .arg(packet.srcPort)
         .arg(packet.dst.toString())
         .arg(packet.dstPort);
+}
+
+// What differs between decoding `frame` with the one-pass overlay decoding and through the
+// general steps alone (DecodeOptions::tunnelFastPath); empty when nothing does. The bytes are
+// copied into a heap block of exactly their size, so AddressSanitizer sees a read past them.
+QString fastPathDifference(int linkType, const QByteArray &frame, std::uint32_t wire)
+{
+    std::unique_ptr<std::uint8_t[]> bytes(
+        new std::uint8_t[size_t(std::max<qsizetype>(frame.size(), 1))]);
+    std::memcpy(bytes.get(), frame.constData(), size_t(frame.size()));
+    const std::span<const std::uint8_t> captured(bytes.get(), size_t(frame.size()));
+    DecodeOptions general;
+    general.tunnelFastPath = false;
+    DecodedPacket fast;
+    DecodedPacket slow;
+    PacketDecoder(DecodeOptions{}).decode(linkType, captured, wire, fast);
+    PacketDecoder(general).decode(linkType, captured, wire, slow);
+    const auto describe = [](const DecodedPacket &p) {
+        QString text =
+            QStringLiteral("%1 %2 [%3] malformed %4 fragment %5 flags %6")
+                .arg(kindName(p.kind), conversation(p), tunnelSummary(p),
+                     p.malformed ? malformedReasonName(*p.malformed) : QStringLiteral("-"))
+                .arg(p.fragment)
+                .arg(p.tcpFlags);
+        for (int i = 0; i < p.tunnelCount; ++i)
+            text += QStringLiteral(" outer %1 > %2")
+                        .arg(p.tunnels[size_t(i)].outerSrc.toString(),
+                             p.tunnels[size_t(i)].outerDst.toString());
+        return text;
+    };
+    bool same = fast.kind == slow.kind && fast.malformed == slow.malformed &&
+                fast.src == slow.src && fast.dst == slow.dst && fast.srcPort == slow.srcPort &&
+                fast.dstPort == slow.dstPort && fast.protocol == slow.protocol &&
+                fast.hasPorts == slow.hasPorts && fast.fragment == slow.fragment &&
+                fast.tcpFlags == slow.tcpFlags && fast.tunnelCount == slow.tunnelCount;
+    for (int i = 0; same && i < fast.tunnelCount; ++i)
+        same = fast.tunnels[size_t(i)] == slow.tunnels[size_t(i)];
+    if (same)
+        return {};
+    return QStringLiteral("one pass: %1; general steps: %2").arg(describe(fast), describe(slow));
 }
 
 QByteArray v4Tcp(std::uint8_t flags = kSyn)
@@ -674,6 +715,131 @@ private slots:
             QVERIFY(packet.tunnelCount <= kMaxTunnelDepth);
         }
         QVERIFY(outcomes[0] > 0 && outcomes[1] > 0 && outcomes[2] > 0);
+    }
+
+    // DecodeOptions::tunnelFastPath decodes the usual overlay packet and tunnel inside in one
+    // pass; it must give what the general steps give, whatever the bytes. Every frame above, at
+    // every cut and with the wire lengths everyPrefixLength() uses, both ways.
+    void tunnelFastPath_data() { decode_data(); }
+    void tunnelFastPath()
+    {
+        QFETCH(int, linkType);
+        QFETCH(QByteArray, frame);
+        for (qsizetype length = 0; length <= frame.size(); ++length) {
+            for (std::uint32_t wire : {std::uint32_t(length), std::uint32_t(frame.size()),
+                                       std::uint32_t(0xffffffffu), std::uint32_t(0)}) {
+                const QString difference = fastPathDifference(linkType, frame.left(length), wire);
+                QVERIFY2(difference.isEmpty(), qPrintable(QStringLiteral("cut at %1, wire %2: %3")
+                                                              .arg(length)
+                                                              .arg(wire)
+                                                              .arg(difference)));
+            }
+        }
+    }
+
+    // Overlay frames with header bytes changed at random (the fields the one-pass decoding
+    // checks and the ones it copies), cut and given wire lengths at random: both ways alike.
+    void tunnelFastPathMutated()
+    {
+        const QByteArray innerTcp = ethernet(kIpv4, v4Tcp(kSyn | kAck));
+        const QByteArray innerUdp = ethernet(kIpv4, v4Udp());
+        const auto overlay = [](std::uint8_t protocol, const QByteArray &payload) {
+            return ethernet(kIpv4, ipv4("192.168.56.11", "192.168.56.12", protocol, payload));
+        };
+        Ipv4Options withOptions;
+        withOptions.optionWords = 1;
+        const QList<QByteArray> frames{
+            overlay(17, udp(51868, 8472, vxlan(1, innerTcp))),
+            overlay(17, udp(51868, 4789, vxlan(7, innerUdp))),
+            overlay(17, udp(4789, 40000, vxlan(7, innerTcp))), // from the VXLAN port
+            overlay(17, udp(51868, 8472,
+                            vxlan(1, ethernet(kIpv4, ipv4("10.0.0.1", "10.0.0.2", 17,
+                                                          udp(1, 4789, filler(20))))))),
+            overlay(17, udp(51868, 8472,
+                            vxlan(1, ethernet(kIpv4, ipv4("10.0.0.1", "10.0.0.2", 6,
+                                                          tcp(1, 2, kSyn, {}, 2)))))),
+            // Inner UDP from a tunnel port (VXLAN, WireGuard, Geneve): a tunnel inside.
+            overlay(4, ipv4("10.0.0.1", "10.0.0.2", 17, udp(4789, 33000, vxlan(2, innerTcp)))),
+            overlay(4, ipv4("10.0.0.1", "10.0.0.2", 17,
+                            udp(51820, 33000, QByteArray::fromHex("01000000") + filler(40)))),
+            overlay(4,
+                    ipv4("10.0.0.1", "10.0.0.2", 17, udp(6081, 33000, geneve(3, kIpv4, v4Udp())))),
+            overlay(4, v4Tcp(kFin)),
+            overlay(4, v4Udp()),
+            overlay(4, ipv4("10.0.0.1", "10.0.0.2", 6, tcp(1, 2, kRst), withOptions)),
+            overlay(17, udp(51868, 6081, geneve(5, 0x6558, innerTcp, 2))),
+            overlay(17, udp(51868, 6081, geneve(5, kIpv4, v4Udp()))),
+            ethernetTagged(
+                {{0x8100, 10}}, kIpv4,
+                ipv4("192.168.56.11", "192.168.56.12", 17, udp(51868, 8472, vxlan(1, innerTcp)))),
+            ethernet(kIpv4, v4Tcp()),
+            ethernet(kIpv4, v4Udp()),
+        };
+        QRandomGenerator random(20261129);
+        for (int i = 0; i < 200000; ++i) {
+            const int which = random.bounded(int(frames.size()));
+            QByteArray frame = frames[which];
+            const int changes = random.bounded(4);
+            for (int c = 0; c < changes; ++c) {
+                // Mostly within the headers (the first 100 bytes), a value near the old one
+                // or anything.
+                const int at = random.bounded(int(std::min<qsizetype>(frame.size(), 100)));
+                frame[at] = random.bounded(2) ? char(frame[at] + random.bounded(-2, 3))
+                                              : char(random.bounded(256));
+            }
+            const qsizetype length =
+                random.bounded(4) == 0 ? random.bounded(int(frame.size()) + 1) : frame.size();
+            const std::uint32_t wires[] = {std::uint32_t(length), std::uint32_t(frame.size()),
+                                           std::uint32_t(frame.size() + random.bounded(-30, 30)),
+                                           random.generate()};
+            const std::uint32_t wire = wires[random.bounded(4)];
+            const QString difference =
+                fastPathDifference(LinkType::Ethernet, frame.left(length), wire);
+            QVERIFY2(difference.isEmpty(),
+                     qPrintable(QStringLiteral("frame %1 as %2, wire %3: %4")
+                                    .arg(which)
+                                    .arg(QString::fromLatin1(frame.left(length).toHex()))
+                                    .arg(wire)
+                                    .arg(difference)));
+        }
+    }
+
+    // Every frame of every fixture capture, both ways.
+    void tunnelFastPathOnFixtures()
+    {
+        if (!haveFixtures())
+            QSKIP("../shared/fixtures is not present");
+        QStringList files;
+        QDirIterator it(fixture(""), QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.append(it.next());
+        files.sort();
+        QVERIFY(!files.isEmpty());
+        std::uint64_t frames = 0;
+        std::uint64_t tunnelled = 0;
+        for (const QString &file : files) {
+            auto source = PcapSource::openFile(file);
+            if (!source)
+                continue; // not a capture libpcap reads (the bad-capture fixtures)
+            RawPacket packet;
+            for (std::uint64_t index = 0;; ++index) {
+                const Result<bool> more = (*source)->next(packet);
+                if (!more || !*more)
+                    break;
+                const QByteArray bytes(reinterpret_cast<const char *>(packet.data.data()),
+                                       qsizetype(packet.data.size()));
+                const QString difference =
+                    fastPathDifference(packet.linkType, bytes, packet.wireLength);
+                QVERIFY2(difference.isEmpty(), qPrintable(QStringLiteral("%1, frame %2: %3")
+                                                              .arg(file)
+                                                              .arg(index + 1)
+                                                              .arg(difference)));
+                ++frames;
+                tunnelled += decodeFrame(packet.linkType, bytes).tunnelCount > 0;
+            }
+        }
+        qInfo() << frames << "frames," << tunnelled << "tunnelled";
+        QVERIFY(tunnelled > 100);
     }
 
     void tunnelPortsOption()
