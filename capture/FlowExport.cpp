@@ -456,14 +456,82 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
     json.literal("}");
 }
 
-struct FlowTimestamps
+// The text of flows' one-level tunnels, kept by the thread that writes them: a million
+// tunnelled flows cross a few thousand node pairs' tunnels, and each pair's flows share the
+// text (two addresses, two node lookups with a snapshot), a fifth of a flow's.
+class TunnelTextCache
+{
+public:
+    void write(JsonOut &json, const EndpointAttributor &attributor, const FlowRecord &flow)
+    {
+        // Deeper tunnels and per-direction VNIs are rare: written each time.
+        if (flow.tunnel.size() != 1 || !flow.tunnelBa.empty()) {
+            writeTunnel(json, attributor, flow, 0);
+            return;
+        }
+        const TunnelLevel &level = flow.tunnel.front();
+        if (m_entries.empty()) {
+            m_entries.resize(kEntries);
+            m_scratchOut = std::make_unique<TextOut>(m_scratch);
+        }
+        Entry &entry = m_entries[hashOf(level) & (kEntries - 1)];
+        if (!entry.used || !(entry.level == level)) {
+            JsonOut scratch(*m_scratchOut);
+            writeTunnel(scratch, attributor, flow, 0);
+            m_scratchOut->flush();
+            entry.text.assign(m_scratch.constData(), std::size_t(m_scratch.size()));
+            m_scratch.resize(0); // keeps the capacity
+            entry.level = level;
+            entry.used = true;
+        }
+        json.raw(entry.text);
+    }
+
+private:
+    static constexpr std::size_t kEntries = 4096; // direct-mapped
+    struct Entry
+    {
+        TunnelLevel level;
+        bool used = false;
+        std::string text;
+    };
+    static std::uint64_t mix(std::uint64_t value) // MurmurHash3's finalizer
+    {
+        value ^= value >> 33;
+        value *= 0xff51afd7ed558ccdull;
+        value ^= value >> 33;
+        value *= 0xc4ceb9fe1a85ec53ull;
+        return value ^ value >> 33;
+    }
+    static std::uint64_t hashOf(const TunnelLevel &level)
+    {
+        const auto words = [](const IpAddress &address) {
+            std::uint64_t high = 0;
+            std::uint64_t low = 0;
+            std::memcpy(&high, address.bytes().data(), sizeof high);
+            std::memcpy(&low, address.bytes().data() + 8, sizeof low);
+            return mix(high ^ mix(low));
+        };
+        return mix(words(level.outerSrc) ^
+                   mix(words(level.outerDst) ^ std::uint64_t(level.key) << 24 ^
+                       std::uint64_t(level.udpPort) << 8 ^ std::uint64_t(level.type)));
+    }
+
+    std::vector<Entry> m_entries; // allocated for the first tunnelled flow
+    QByteArray m_scratch;
+    std::unique_ptr<TextOut> m_scratchOut; // its buffer is too big for the stack
+};
+
+// What a thread writing flows keeps from one flow to the next.
+struct FlowTextCaches
 {
     TimestampText first;
     TimestampText last;
+    TunnelTextCache tunnels;
 };
 
 void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &attributor,
-               const FlowExportOptions &options, FlowTimestamps &timestamps)
+               const FlowExportOptions &options, FlowTextCaches &caches)
 {
     switch (flow.protocol) { // protocolName()'s names, written as literals
     case 6:
@@ -492,14 +560,14 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.nextKey("bytes_ba");
     json.number(flow.bytesBa);
     json.nextKey("first");
-    json.timestamp(timestamps.first, flow.firstUs);
+    json.timestamp(caches.first, flow.firstUs);
     json.nextKey("last");
-    json.timestamp(timestamps.last, flow.lastUs);
+    json.timestamp(caches.last, flow.lastUs);
     json.nextKey("tunnel");
     if (flow.tunnel.empty())
         json.literal("null");
     else
-        writeTunnel(json, attributor, flow, 0);
+        caches.tunnels.write(json, attributor, flow);
     json.nextKey("tcp_flags");
     if (flow.protocol == 6) {
         json.literal("[");
@@ -550,13 +618,13 @@ bool noFlows(const FlowResults &results)
 }
 
 // Writes the flows of a FlowReport or a FlowResults in report order, each through
-// writeOne(out, flow, timestamps, first), `first` for the report's first flow.
+// writeOne(out, flow, caches, first), `first` for the report's first flow.
 template <typename WriteOne>
 void writeFlows(TextOut &out, const std::vector<FlowRecord> &flows, WriteOne writeOne)
 {
-    FlowTimestamps timestamps;
+    FlowTextCaches caches;
     for (std::size_t i = 0; i < flows.size(); ++i)
-        writeOne(out, flows[i], timestamps, i == 0);
+        writeOne(out, flows[i], caches, i == 0);
 }
 
 // A FlowResults' flows are formatted in runs on worker threads (at a million flows, formatting
@@ -571,10 +639,10 @@ void writeFlows(TextOut &out, const FlowResults &results, WriteOne writeOne)
     const std::vector<FlowResults::Run> runs =
         workers >= 2 ? results.runs(kFlowsPerRun) : std::vector<FlowResults::Run>();
     if (runs.size() < 2) {
-        FlowTimestamps timestamps;
+        FlowTextCaches caches;
         bool first = true;
         results.forEach([&](const FlowRecord &flow) {
-            writeOne(out, flow, timestamps, first);
+            writeOne(out, flow, caches, first);
             first = false;
         });
         return;
@@ -595,7 +663,7 @@ void writeFlows(TextOut &out, const FlowResults &results, WriteOne writeOne)
     std::size_t written = 0;
     const std::size_t ahead = 2 * std::size_t(workers); // runs formatted and not yet written
     const auto work = [&] {
-        FlowTimestamps timestamps;
+        FlowTextCaches caches;
         for (;;) {
             std::size_t run = 0;
             QByteArray text;
@@ -615,7 +683,7 @@ void writeFlows(TextOut &out, const FlowResults &results, WriteOne writeOne)
                 const auto runOut = std::make_unique<TextOut>(text); // too big for the stack
                 bool first = run == 0;
                 results.forEachIn(runs[run], [&](const FlowRecord &flow) {
-                    writeOne(*runOut, flow, timestamps, first);
+                    writeOne(*runOut, flow, caches, first);
                     first = false;
                 });
                 runOut->flush();
@@ -658,13 +726,13 @@ void writeReport(TextOut &out, const Flows &flows, const CaptureSummary &summary
     JsonOut json(out);
     json.literal("{\n  \"flows\": [");
     writeFlows(out, flows,
-               [&](TextOut &to, const FlowRecord &flow, FlowTimestamps &timestamps, bool first) {
+               [&](TextOut &to, const FlowRecord &flow, FlowTextCaches &caches, bool first) {
                    JsonOut flowJson(to);
                    if (first)
                        flowJson.literal("\n    ");
                    else
                        flowJson.literal(",\n    ");
-                   writeFlow(flowJson, flow, attributor, options, timestamps);
+                   writeFlow(flowJson, flow, attributor, options, caches);
                });
     if (noFlows(flows))
         json.literal("],\n");
@@ -755,77 +823,77 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
     out.raw("protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
             "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
             "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
-    writeFlows(
-        out, flows,
-        [&](TextOut &to, const FlowRecord &flow, FlowTimestamps &timestamps, bool /*first*/) {
-            if (const char *name = protocolName(flow.protocol))
-                to.raw(name);
-            else
-                to.number(std::uint64_t(flow.protocol));
-            for (int side = 0; side < 2; ++side) {
-                const IpAddress &address = side == 0 ? flow.a : flow.b;
-                const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
-                to.raw(',');
-                to.address(address);
-                to.raw(',');
-                if (flow.hasPorts)
-                    to.number(std::uint64_t(port));
-                if (attributor.hasSnapshot()) {
-                    const ClusterEndpoint endpoint = attributor.endpoint(
-                        address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
-                        flow.protocol);
-                    to.raw(',');
-                    csvField(to, clusterEndpointKindName(endpoint.kind));
-                    to.raw(',');
-                    csvField(to, endpoint.namespaceName);
-                    to.raw(',');
-                    csvField(to, endpoint.name);
-                } else {
-                    to.literal(",,,");
-                }
-            }
-            for (const std::uint64_t count :
-                 {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
-                to.raw(',');
-                to.number(count);
-            }
-            to.raw(',');
-            timestamps.first.write(to, flow.firstUs);
-            to.raw(',');
-            timestamps.last.write(to, flow.lastUs);
-            if (flow.tunnel.empty()) {
-                to.literal(",,,,,");
-            } else {
-                to.raw(',');
-                for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
-                    if (i > 0)
-                        to.raw('/');
-                    csvField(to, tunnelTypeName(flow.tunnel[i].type));
-                }
-                const TunnelLevel &outer = flow.tunnel.front();
-                to.raw(',');
-                if (outer.hasKey)
-                    to.number(std::uint64_t(outer.key));
-                to.raw(',');
-                to.address(outer.outerSrc);
-                to.raw(',');
-                to.address(outer.outerDst);
-                to.raw(',');
-                if (outer.udpPort)
-                    to.number(std::uint64_t(outer.udpPort));
-            }
-            to.raw(',');
-            if (flow.protocol == 6) {
-                bool first = true;
-                forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
-                    if (!first)
-                        to.raw('|');
-                    first = false;
-                    to.raw(name);
-                });
-            }
-            to.raw('\n');
-        });
+    writeFlows(out, flows,
+               [&](TextOut &to, const FlowRecord &flow, FlowTextCaches &caches, bool /*first*/) {
+                   if (const char *name = protocolName(flow.protocol))
+                       to.raw(name);
+                   else
+                       to.number(std::uint64_t(flow.protocol));
+                   for (int side = 0; side < 2; ++side) {
+                       const IpAddress &address = side == 0 ? flow.a : flow.b;
+                       const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
+                       to.raw(',');
+                       to.address(address);
+                       to.raw(',');
+                       if (flow.hasPorts)
+                           to.number(std::uint64_t(port));
+                       if (attributor.hasSnapshot()) {
+                           const ClusterEndpoint endpoint = attributor.endpoint(
+                               address,
+                               flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
+                               flow.protocol);
+                           to.raw(',');
+                           csvField(to, clusterEndpointKindName(endpoint.kind));
+                           to.raw(',');
+                           csvField(to, endpoint.namespaceName);
+                           to.raw(',');
+                           csvField(to, endpoint.name);
+                       } else {
+                           to.literal(",,,");
+                       }
+                   }
+                   for (const std::uint64_t count :
+                        {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
+                       to.raw(',');
+                       to.number(count);
+                   }
+                   to.raw(',');
+                   caches.first.write(to, flow.firstUs);
+                   to.raw(',');
+                   caches.last.write(to, flow.lastUs);
+                   if (flow.tunnel.empty()) {
+                       to.literal(",,,,,");
+                   } else {
+                       to.raw(',');
+                       for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
+                           if (i > 0)
+                               to.raw('/');
+                           csvField(to, tunnelTypeName(flow.tunnel[i].type));
+                       }
+                       const TunnelLevel &outer = flow.tunnel.front();
+                       to.raw(',');
+                       if (outer.hasKey)
+                           to.number(std::uint64_t(outer.key));
+                       to.raw(',');
+                       to.address(outer.outerSrc);
+                       to.raw(',');
+                       to.address(outer.outerDst);
+                       to.raw(',');
+                       if (outer.udpPort)
+                           to.number(std::uint64_t(outer.udpPort));
+                   }
+                   to.raw(',');
+                   if (flow.protocol == 6) {
+                       bool first = true;
+                       forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
+                           if (!first)
+                               to.raw('|');
+                           first = false;
+                           to.raw(name);
+                       });
+                   }
+                   to.raw('\n');
+               });
 }
 
 // Streams what `write` writes to the device in chunks; false when a write to it failed.

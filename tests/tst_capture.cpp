@@ -1543,6 +1543,80 @@ private slots:
         QCOMPARE(flows[1].toObject().value(u"packets_ba").toInt(), 1);
     }
 
+    // Flows crossing many node pairs' tunnels (more than the writer keeps the text of, so
+    // entries are replaced and hashes collide), interleaved with two-level and per-direction
+    // ones: each flow's "tunnel" is its own, node names included.
+    void jsonTunnelsOfManyNodePairs()
+    {
+        const EndpointAttributor attributor(attributionSnapshot());
+        const auto outer = [](int node) {
+            return IpAddress::fromV4(0xc0a80100u + std::uint32_t(node)); // 192.168.1.x
+        };
+        FlowReport report;
+        QRandomGenerator random(7);
+        for (int i = 0; i < 30000; ++i) {
+            FlowRecord flow;
+            flow.a = ip("10.244.0.5");
+            flow.b = ip("10.244.1.9");
+            flow.aPort = std::uint16_t(40000 + i % 20000);
+            flow.bPort = 443;
+            flow.protocol = 6;
+            flow.hasPorts = true;
+            flow.packetsAb = 1;
+            flow.firstUs = flow.lastUs = 1714564803000000 + i;
+            TunnelLevel level;
+            level.type = random.bounded(4) == 0 ? TunnelType::Geneve : TunnelType::Vxlan;
+            level.outerSrc = outer(1 + random.bounded(120)); // .11 and .12 are nodes
+            level.outerDst = outer(1 + random.bounded(120));
+            level.key = std::uint32_t(random.bounded(3));
+            level.hasKey = random.bounded(8) != 0;
+            level.udpPort = level.type == TunnelType::Geneve ? 6081 : 8472;
+            flow.tunnel = {level};
+            if (i % 97 == 0) {
+                TunnelLevel inner;
+                inner.type = TunnelType::IpIp;
+                inner.outerSrc = outer(200);
+                inner.outerDst = outer(201);
+                flow.tunnel.push_back(inner);
+            } else if (i % 89 == 0) {
+                flow.tunnelBa = flow.tunnel;
+                flow.tunnelBa[0].key += 1;
+            }
+            report.flows.push_back(flow);
+        }
+        const QJsonArray flows =
+            parseObject(flowReportToJson(report, attributor)).value(u"flows").toArray();
+        QCOMPARE(flows.size(), qsizetype(report.flows.size()));
+        int named = 0;
+        for (qsizetype i = 0; i < flows.size(); ++i) {
+            const FlowRecord &flow = report.flows[size_t(i)];
+            const TunnelLevel &level = flow.tunnel[0];
+            const QJsonObject tunnel = flows[i].toObject().value(u"tunnel").toObject();
+            const QString where = QStringLiteral("flow %1").arg(i);
+            QVERIFY2(tunnel.value(u"type").toString() == tunnelTypeName(level.type),
+                     qPrintable(where));
+            QVERIFY2(level.hasKey ? tunnel.value(u"vni").toInt() == int(level.key)
+                                  : tunnel.value(u"vni").isNull(),
+                     qPrintable(where));
+            QVERIFY2(tunnel.value(u"outer_a").toString() == level.outerSrc.toString(),
+                     qPrintable(where));
+            QVERIFY2(tunnel.value(u"outer_b").toString() == level.outerDst.toString(),
+                     qPrintable(where));
+            QVERIFY2(tunnel.value(u"port").toInt() == level.udpPort, qPrintable(where));
+            for (const auto &[key, address] :
+                 {std::pair{u"outer_a_node", level.outerSrc}, {u"outer_b_node", level.outerDst}}) {
+                const QString node = attributor.nodeName(address);
+                QVERIFY2(node.isEmpty() ? tunnel.value(key).isNull()
+                                        : tunnel.value(key).toString() == node,
+                         qPrintable(where));
+                named += node.isEmpty() ? 0 : 1;
+            }
+            QVERIFY2(tunnel.contains(u"inner") == (flow.tunnel.size() == 2), qPrintable(where));
+            QVERIFY2(tunnel.contains(u"vni_ba") == !flow.tunnelBa.empty(), qPrintable(where));
+        }
+        QVERIFY(named > 0);
+    }
+
     void jsonAndCsv()
     {
         const QList<Record> records{
