@@ -104,6 +104,22 @@ Error writeError(const QString &path, const QString &detail)
     return error;
 }
 
+// The cluster endpoints of the replay's flows, by flow index.
+void attribute(CaptureReplay &replay, const EndpointAttributor &attributor)
+{
+    replay.attributed = attributor.hasSnapshot();
+    replay.endpointA.clear();
+    replay.endpointB.clear();
+    replay.endpointA.reserve(replay.report.flows.size());
+    replay.endpointB.reserve(replay.report.flows.size());
+    for (const FlowRecord &flow : replay.report.flows) {
+        const auto aPort = flow.hasPorts ? std::optional<std::uint16_t>(flow.aPort) : std::nullopt;
+        const auto bPort = flow.hasPorts ? std::optional<std::uint16_t>(flow.bPort) : std::nullopt;
+        replay.endpointA.push_back(attributor.endpoint(flow.a, aPort, flow.protocol));
+        replay.endpointB.push_back(attributor.endpoint(flow.b, bPort, flow.protocol));
+    }
+}
+
 } // namespace
 
 std::int64_t CaptureReplay::firstSecond() const
@@ -137,17 +153,28 @@ Result<CaptureReplay> loadCaptureReplay(const QString &path, const EndpointAttri
         replay.firstUs = observed.firstUs();
         replay.lastUs = observed.lastUs();
     }
-    replay.attributed = attributor.hasSnapshot();
-    replay.endpointA.reserve(replay.report.flows.size());
-    replay.endpointB.reserve(replay.report.flows.size());
-    for (const FlowRecord &flow : replay.report.flows) {
-        const auto aPort = flow.hasPorts ? std::optional<std::uint16_t>(flow.aPort) : std::nullopt;
-        const auto bPort = flow.hasPorts ? std::optional<std::uint16_t>(flow.bPort) : std::nullopt;
-        replay.endpointA.push_back(attributor.endpoint(flow.a, aPort, flow.protocol));
-        replay.endpointB.push_back(attributor.endpoint(flow.b, bPort, flow.protocol));
-    }
+    attribute(replay, attributor);
     if (progress)
         progress(1.0);
+    return replay;
+}
+
+CaptureReplay replayOfFlows(FlowReport report, const EndpointAttributor &attributor)
+{
+    std::sort(report.flows.begin(), report.flows.end(), flowRecordLess);
+    CaptureReplay replay;
+    replay.report = std::move(report);
+    std::int64_t first = INT64_MAX;
+    std::int64_t last = INT64_MIN;
+    for (const FlowRecord &flow : replay.report.flows) {
+        first = std::min(first, flow.firstUs);
+        last = std::max(last, flow.lastUs);
+    }
+    if (!replay.report.flows.empty()) {
+        replay.firstUs = first;
+        replay.lastUs = last;
+    }
+    attribute(replay, attributor);
     return replay;
 }
 

@@ -46,6 +46,10 @@ Result<CaptureReplay> loadCaptureReplay(const QString &path, const EndpointAttri
                                         const std::atomic_bool *cancel = nullptr,
                                         const ReplayProgress &progress = {});
 
+// Flows gathered elsewhere (a live capture's) as a replay: sorted into report order and
+// attributed; the time range is the flows' own (first to last packet of any flow).
+CaptureReplay replayOfFlows(FlowReport report, const EndpointAttributor &attributor);
+
 // Which traffic a timeline position selects.
 enum class TimelineMode
 {

@@ -16,6 +16,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <numeric>
 #include <set>
 
@@ -102,6 +103,7 @@ private slots:
     void initTestCase();
     void sameFileGivesSameFlows();
     void attributesDemoPods();
+    void flowsGatheredElsewhere();
     void timeRangeAndSpans();
     void throughputAddsUpToTheFlows();
     void topTalkersAreOrdered();
@@ -165,6 +167,57 @@ void TestCaptureReplay::attributesDemoPods()
     QVERIFY(pairs.contains(QStringLiteral("worker-2 > 93.184.216.34")));
     QVERIFY(pairs.contains(QStringLiteral(
         "sock-shop/front-end-xh8pw6sfgk-5lh98 > kube-system/coredns-jcv49t5gkf-5qg2f")));
+}
+
+// A live capture's flows arrive in the table's order, unattributed: replayOfFlows() gives the
+// replay that reading the same traffic from a file gives, time range apart (the flows' own).
+void TestCaptureReplay::flowsGatheredElsewhere()
+{
+    const EndpointAttributor attributor = calicoAttributor();
+    auto fromFile = loadCaptureReplay(m_demoPcap, attributor, {});
+    QVERIFY(fromFile);
+    auto source = PcapSource::openFile(m_demoPcap);
+    QVERIFY(source);
+    AnalysisOptions options;
+    options.table.secondBuckets = true;
+    auto analyzed = analyzeCapture(**source, options);
+    QVERIFY(analyzed);
+    FlowReport gathered = *analyzed;
+    std::reverse(gathered.flows.begin(), gathered.flows.end());
+
+    const CaptureReplay replay = replayOfFlows(gathered, attributor);
+    QVERIFY(replay.attributed);
+    QCOMPARE(describeFlows(replay.flows()), describeFlows(fromFile->flows()));
+    QCOMPARE(replay.report.summary.packets, fromFile->report.summary.packets);
+    QCOMPARE(replay.endpointA.size(), replay.flows().size());
+    QCOMPARE(replay.endpointB.size(), replay.flows().size());
+    for (std::size_t i = 0; i < replay.flows().size(); ++i) {
+        QCOMPARE(endpointLabel(replay.endpointA[i], replay.flows()[i].a),
+                 endpointLabel(fromFile->endpointA[i], fromFile->flows()[i].a));
+        QCOMPARE(endpointLabel(replay.endpointB[i], replay.flows()[i].b),
+                 endpointLabel(fromFile->endpointB[i], fromFile->flows()[i].b));
+    }
+    std::int64_t first = INT64_MAX;
+    std::int64_t last = INT64_MIN;
+    for (const FlowRecord &flow : replay.flows()) {
+        first = std::min(first, flow.firstUs);
+        last = std::max(last, flow.lastUs);
+    }
+    QCOMPARE(replay.firstUs, first);
+    QCOMPARE(replay.lastUs, last);
+    QVERIFY(replay.firstUs >= fromFile->firstUs && replay.lastUs <= fromFile->lastUs);
+
+    // Without a snapshot every endpoint is external; without flows there is no time range.
+    const CaptureReplay bare = replayOfFlows(gathered, EndpointAttributor());
+    QVERIFY(!bare.attributed);
+    QCOMPARE(bare.endpointA.size(), bare.flows().size());
+    QVERIFY(std::all_of(bare.endpointA.begin(), bare.endpointA.end(), [](const ClusterEndpoint &e) {
+        return e.kind == ClusterEndpoint::Kind::External;
+    }));
+    const CaptureReplay empty = replayOfFlows(FlowReport{}, attributor);
+    QVERIFY(empty.flows().empty());
+    QCOMPARE(empty.firstUs, std::int64_t(0));
+    QCOMPARE(empty.lastUs, std::int64_t(0));
 }
 
 void TestCaptureReplay::timeRangeAndSpans()

@@ -14,36 +14,9 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 #include <QtConcurrent>
-#include <algorithm>
-#include <limits>
+#include <utility>
 
 namespace cartograph::app {
-
-capture::CaptureReplay replayFromFlows(std::vector<capture::FlowRecord> flows,
-                                       const capture::CaptureSummary &summary,
-                                       const capture::EndpointAttributor &attributor)
-{
-    std::sort(flows.begin(), flows.end(), capture::flowRecordLess);
-    capture::CaptureReplay replay;
-    replay.report.flows = std::move(flows);
-    replay.report.summary = summary;
-    replay.attributed = attributor.hasSnapshot();
-    std::int64_t first = std::numeric_limits<std::int64_t>::max();
-    std::int64_t last = std::numeric_limits<std::int64_t>::min();
-    for (const capture::FlowRecord &flow : replay.report.flows) {
-        first = std::min(first, flow.firstUs);
-        last = std::max(last, flow.lastUs);
-        const auto aPort = flow.hasPorts ? std::optional<std::uint16_t>(flow.aPort) : std::nullopt;
-        const auto bPort = flow.hasPorts ? std::optional<std::uint16_t>(flow.bPort) : std::nullopt;
-        replay.endpointA.push_back(attributor.endpoint(flow.a, aPort, flow.protocol));
-        replay.endpointB.push_back(attributor.endpoint(flow.b, bPort, flow.protocol));
-    }
-    if (!replay.report.flows.empty()) {
-        replay.firstUs = first;
-        replay.lastUs = last;
-    }
-    return replay;
-}
 
 LiveCaptureDialog::LiveCaptureDialog(QWidget *parent)
     : QDialog(parent)

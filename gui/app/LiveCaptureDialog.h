@@ -100,9 +100,4 @@ private:
     QLabel *m_error = nullptr;
 };
 
-// The flows of a live capture as a replay value: the same views show it.
-capture::CaptureReplay replayFromFlows(std::vector<capture::FlowRecord> flows,
-                                       const capture::CaptureSummary &summary,
-                                       const capture::EndpointAttributor &attributor);
-
 } // namespace cartograph::app

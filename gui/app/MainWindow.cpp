@@ -1572,7 +1572,7 @@ void MainWindow::startLiveFlowsLoad()
         // Attributed here, to the snapshot on screen (it may be newer than the dialog's).
         auto attributor = attributorFor(snapshot.get());
         auto shown = std::make_shared<const capture::CaptureReplay>(
-            replayFromFlows(live->flows, live->summary, *attributor));
+            capture::replayOfFlows(*live, *attributor));
         load.adopt(std::move(shown), std::move(attributor), snapshot.get(), timer);
         return load;
     });
