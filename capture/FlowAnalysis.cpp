@@ -197,7 +197,7 @@ FlowReport FlowResults::takeReport() &&
         if (item < ended)
             report.flows.push_back(std::move(m_ended[item]));
         else
-            m_table.recordAt(std::uint32_t(item - ended), report.flows.emplace_back());
+            m_table.takeRecordAt(std::uint32_t(item - ended), report.flows.emplace_back());
     };
     if (m_order.empty())
         ItemOrder(m_table, m_ended).forEachItem(take);

@@ -557,14 +557,9 @@ std::uint32_t FlowTable::create(const Lookup &lookup, bool aIsHi, std::int64_t t
 
 void FlowTable::end(std::uint32_t slot, FlowRecord::End reason)
 {
-    // The buckets move into the record rather than being copied there.
-    std::vector<SecondBucket> buckets;
-    if (m_options.secondBuckets)
-        buckets.swap(m_buckets[slot]);
     FlowRecord &ended = m_ended.emplace_back();
-    recordAt(slot, ended);
+    takeRecordAt(slot, ended);
     ended.end = reason;
-    ended.buckets = std::move(buckets);
 
     const std::size_t hash = flowHash(slot);
     if (TableEntry &recent = m_recent[hash & kRecentMask]; recent.slot == slot)
@@ -753,6 +748,23 @@ void FlowTable::add(const DecodedPacket &packet, const Prepared &prepared, std::
 
 void FlowTable::recordAt(std::uint32_t slot, FlowRecord &r) const
 {
+    fillRecord(slot, r);
+    if (m_options.secondBuckets)
+        r.buckets = m_buckets[slot];
+    else
+        r.buckets.clear();
+}
+
+void FlowTable::takeRecordAt(std::uint32_t slot, FlowRecord &r)
+{
+    fillRecord(slot, r);
+    r.buckets.clear();
+    if (m_options.secondBuckets)
+        r.buckets.swap(m_buckets[slot]);
+}
+
+void FlowTable::fillRecord(std::uint32_t slot, FlowRecord &r) const
+{
     const Flow &flow = m_flows[slot];
     const FlowCold &cold = m_cold[slot];
     const Key &key = flow.key;
@@ -791,10 +803,6 @@ void FlowTable::recordAt(std::uint32_t slot, FlowRecord &r) const
     const TunnelDetails details = flow.detailSeen != 0 ? m_details[slot] : TunnelDetails{0, 0};
     levels(details[0], r.tunnel);
     levels(details[1] != details[0] ? details[1] : 0, r.tunnelBa); // empty when the same
-    if (m_options.secondBuckets)
-        r.buckets = m_buckets[slot];
-    else
-        r.buckets.clear();
 }
 
 std::vector<FlowRecord> FlowTable::takeEnded()

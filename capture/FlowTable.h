@@ -111,6 +111,9 @@ public:
     std::int64_t firstUsAt(std::uint32_t slot) const { return m_cold[slot].firstUs; }
     // The flow in `slot` as a record, written over `into`, whose vectors keep their memory.
     void recordAt(std::uint32_t slot, FlowRecord &into) const;
+    // The same with the flow's per-second buckets moved into the record rather than copied
+    // (the slot keeps none): for a table whose flows are being handed out for good.
+    void takeRecordAt(std::uint32_t slot, FlowRecord &into);
 
     std::size_t size() const { return m_size; }
     std::uint64_t endedIdle() const { return m_endedIdle; }
@@ -249,6 +252,7 @@ private:
     std::size_t flowHash(std::uint32_t slot) const;
     std::size_t positionOf(std::uint32_t slot, std::size_t hash) const;
     void endpointsOf(std::uint32_t slot, IpAddress &lo, IpAddress &hi) const;
+    void fillRecord(std::uint32_t slot, FlowRecord &into) const; // all but the buckets
     std::uint32_t create(const Lookup &lookup, bool aIsHi, std::int64_t timestampUs);
     void end(std::uint32_t slot, FlowRecord::End reason);
     void eraseFromTable(std::size_t position);
