@@ -725,15 +725,16 @@ void writeReport(TextOut &out, const Flows &flows, const CaptureSummary &summary
 {
     JsonOut json(out);
     json.literal("{\n  \"flows\": [");
-    writeFlows(out, flows,
-               [&](TextOut &to, const FlowRecord &flow, FlowTextCaches &caches, bool first) {
-                   JsonOut flowJson(to);
-                   if (first)
-                       flowJson.literal("\n    ");
-                   else
-                       flowJson.literal(",\n    ");
-                   writeFlow(flowJson, flow, attributor, options, caches);
-               });
+    const auto writeOne = [&](TextOut &to, const FlowRecord &flow, FlowTextCaches &caches,
+                              bool first) {
+        JsonOut flowJson(to);
+        if (first)
+            flowJson.literal("\n    ");
+        else
+            flowJson.literal(",\n    ");
+        writeFlow(flowJson, flow, attributor, options, caches);
+    };
+    writeFlows(out, flows, writeOne);
     if (noFlows(flows))
         json.literal("],\n");
     else
@@ -823,77 +824,77 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
     out.raw("protocol,a_ip,a_port,a_kind,a_namespace,a_name,b_ip,b_port,b_kind,b_namespace,b_name,"
             "packets_ab,bytes_ab,packets_ba,bytes_ba,first,last,tunnel_type,tunnel_vni,"
             "tunnel_outer_a,tunnel_outer_b,tunnel_port,tcp_flags\n");
-    writeFlows(out, flows,
-               [&](TextOut &to, const FlowRecord &flow, FlowTextCaches &caches, bool /*first*/) {
-                   if (const char *name = protocolName(flow.protocol))
-                       to.raw(name);
-                   else
-                       to.number(std::uint64_t(flow.protocol));
-                   for (int side = 0; side < 2; ++side) {
-                       const IpAddress &address = side == 0 ? flow.a : flow.b;
-                       const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
-                       to.raw(',');
-                       to.address(address);
-                       to.raw(',');
-                       if (flow.hasPorts)
-                           to.number(std::uint64_t(port));
-                       if (attributor.hasSnapshot()) {
-                           const ClusterEndpoint endpoint = attributor.endpoint(
-                               address,
-                               flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
-                               flow.protocol);
-                           to.raw(',');
-                           csvField(to, clusterEndpointKindName(endpoint.kind));
-                           to.raw(',');
-                           csvField(to, endpoint.namespaceName);
-                           to.raw(',');
-                           csvField(to, endpoint.name);
-                       } else {
-                           to.literal(",,,");
-                       }
-                   }
-                   for (const std::uint64_t count :
-                        {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
-                       to.raw(',');
-                       to.number(count);
-                   }
-                   to.raw(',');
-                   caches.first.write(to, flow.firstUs);
-                   to.raw(',');
-                   caches.last.write(to, flow.lastUs);
-                   if (flow.tunnel.empty()) {
-                       to.literal(",,,,,");
-                   } else {
-                       to.raw(',');
-                       for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
-                           if (i > 0)
-                               to.raw('/');
-                           csvField(to, tunnelTypeName(flow.tunnel[i].type));
-                       }
-                       const TunnelLevel &outer = flow.tunnel.front();
-                       to.raw(',');
-                       if (outer.hasKey)
-                           to.number(std::uint64_t(outer.key));
-                       to.raw(',');
-                       to.address(outer.outerSrc);
-                       to.raw(',');
-                       to.address(outer.outerDst);
-                       to.raw(',');
-                       if (outer.udpPort)
-                           to.number(std::uint64_t(outer.udpPort));
-                   }
-                   to.raw(',');
-                   if (flow.protocol == 6) {
-                       bool first = true;
-                       forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
-                           if (!first)
-                               to.raw('|');
-                           first = false;
-                           to.raw(name);
-                       });
-                   }
-                   to.raw('\n');
-               });
+    const auto writeRow = [&](TextOut &to, const FlowRecord &flow, FlowTextCaches &caches,
+                              bool /*first*/) {
+        if (const char *name = protocolName(flow.protocol))
+            to.raw(name);
+        else
+            to.number(std::uint64_t(flow.protocol));
+        for (int side = 0; side < 2; ++side) {
+            const IpAddress &address = side == 0 ? flow.a : flow.b;
+            const std::uint16_t port = side == 0 ? flow.aPort : flow.bPort;
+            to.raw(',');
+            to.address(address);
+            to.raw(',');
+            if (flow.hasPorts)
+                to.number(std::uint64_t(port));
+            if (attributor.hasSnapshot()) {
+                const ClusterEndpoint endpoint = attributor.endpoint(
+                    address, flow.hasPorts ? std::optional<std::uint16_t>(port) : std::nullopt,
+                    flow.protocol);
+                to.raw(',');
+                csvField(to, clusterEndpointKindName(endpoint.kind));
+                to.raw(',');
+                csvField(to, endpoint.namespaceName);
+                to.raw(',');
+                csvField(to, endpoint.name);
+            } else {
+                to.literal(",,,");
+            }
+        }
+        for (const std::uint64_t count :
+             {flow.packetsAb, flow.bytesAb, flow.packetsBa, flow.bytesBa}) {
+            to.raw(',');
+            to.number(count);
+        }
+        to.raw(',');
+        caches.first.write(to, flow.firstUs);
+        to.raw(',');
+        caches.last.write(to, flow.lastUs);
+        if (flow.tunnel.empty()) {
+            to.literal(",,,,,");
+        } else {
+            to.raw(',');
+            for (std::size_t i = 0; i < flow.tunnel.size(); ++i) {
+                if (i > 0)
+                    to.raw('/');
+                csvField(to, tunnelTypeName(flow.tunnel[i].type));
+            }
+            const TunnelLevel &outer = flow.tunnel.front();
+            to.raw(',');
+            if (outer.hasKey)
+                to.number(std::uint64_t(outer.key));
+            to.raw(',');
+            to.address(outer.outerSrc);
+            to.raw(',');
+            to.address(outer.outerDst);
+            to.raw(',');
+            if (outer.udpPort)
+                to.number(std::uint64_t(outer.udpPort));
+        }
+        to.raw(',');
+        if (flow.protocol == 6) {
+            bool first = true;
+            forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
+                if (!first)
+                    to.raw('|');
+                first = false;
+                to.raw(name);
+            });
+        }
+        to.raw('\n');
+    };
+    writeFlows(out, flows, writeRow);
 }
 
 // Streams what `write` writes to the device in chunks; false when a write to it failed.
