@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -458,7 +459,7 @@ void writeTunnel(JsonOut &json, const EndpointAttributor &attributor, const Flow
 
 // The text of flows' one-level tunnels, kept by the thread that writes them: a million
 // tunnelled flows cross a few thousand node pairs' tunnels, and each pair's flows share the
-// text (two addresses, two node lookups with a snapshot), a fifth of a flow's.
+// text (two addresses, two node lookups with a snapshot), a third of a flow's.
 class TunnelTextCache
 {
 public:

@@ -721,7 +721,7 @@ private:
     // 540 instructions against 230); here it is one pass, 310. Anything else (a flag the general
     // steps would raise included) returns false with nothing written, for them to decode;
     // where this path decodes, the result is theirs. (tst_capture compares the two packet by
-    // packet.)
+    // packet.) Out of line, so that link()'s path for bare frames stays as it was.
     [[gnu::noinline]] bool usualOverlay(Bytes b)
     {
         // Bare UDP (to a port other than VXLAN's) is turned away first.

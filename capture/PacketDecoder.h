@@ -160,9 +160,10 @@ struct DecodeOptions
     PortSet vxlanPorts{4789, 8472}; // IANA's and the Linux/Flannel/Cilium default
     PortSet genevePorts{6081};
     PortSet wireguardPorts{51820};
-    // Decode the usual inside of a tunnel (an IPv4 TCP or UDP packet without options,
-    // fragments or anything left to question) in one pass instead of through the general steps;
-    // the result is the same. Off only in tests that compare the two.
+    // Decode the usual overlay packet (VXLAN or IP-in-IP over IPv4) and the usual inside of a
+    // tunnel (an IPv4 TCP or UDP packet without options, fragments or anything left to
+    // question) in one pass instead of through the general steps; the result is the same. Off
+    // only in tests that compare the two.
     bool tunnelFastPath = true;
 };
 

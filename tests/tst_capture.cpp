@@ -121,12 +121,17 @@ QString fastPathDifference(int linkType, const QByteArray &frame, std::uint32_t 
         new std::uint8_t[size_t(std::max<qsizetype>(frame.size(), 1))]);
     std::memcpy(bytes.get(), frame.constData(), size_t(frame.size()));
     const std::span<const std::uint8_t> captured(bytes.get(), size_t(frame.size()));
-    DecodeOptions general;
-    general.tunnelFastPath = false;
+    // (Made once: a decoder holds its port sets, 24 KiB.)
+    static const PacketDecoder onePass{DecodeOptions{}};
+    static const PacketDecoder generalSteps = [] {
+        DecodeOptions options;
+        options.tunnelFastPath = false;
+        return PacketDecoder(options);
+    }();
     DecodedPacket fast;
     DecodedPacket slow;
-    PacketDecoder(DecodeOptions{}).decode(linkType, captured, wire, fast);
-    PacketDecoder(general).decode(linkType, captured, wire, slow);
+    onePass.decode(linkType, captured, wire, fast);
+    generalSteps.decode(linkType, captured, wire, slow);
     const auto describe = [](const DecodedPacket &p) {
         QString text =
             QStringLiteral("%1 %2 [%3] malformed %4 fragment %5 flags %6")
