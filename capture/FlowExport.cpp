@@ -57,13 +57,17 @@ QString formatTimestampUs(std::int64_t microseconds)
 
 namespace {
 
-// Calls fn with the name of each TCP flag set, in the order the exports list them.
+// Calls fn(name, first) for each TCP flag set, in the order the exports list them; `first`
+// for the first of them (the lists join the names with separators).
 template <typename Fn> void forEachTcpFlagName(std::uint8_t flags, Fn fn)
 {
+    bool first = true;
     for (const auto &[bit, name] :
          {std::pair<std::uint8_t, std::string_view>{0x02, "SYN"}, {0x01, "FIN"}, {0x04, "RST"}}) {
-        if (flags & bit)
-            fn(name);
+        if (flags & bit) {
+            fn(name, first);
+            first = false;
+        }
     }
 }
 
@@ -72,7 +76,7 @@ template <typename Fn> void forEachTcpFlagName(std::uint8_t flags, Fn fn)
 QStringList tcpFlagNames(std::uint8_t flags)
 {
     QStringList names;
-    forEachTcpFlagName(flags, [&](std::string_view name) {
+    forEachTcpFlagName(flags, [&](std::string_view name, bool /*first*/) {
         names.append(QString::fromLatin1(name.data(), qsizetype(name.size())));
     });
     return names;
@@ -572,11 +576,9 @@ void writeFlow(JsonOut &json, const FlowRecord &flow, const EndpointAttributor &
     json.nextKey("tcp_flags");
     if (flow.protocol == 6) {
         json.literal("[");
-        bool first = true;
-        forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
+        forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name, bool first) {
             if (!first)
                 json.literal(", ");
-            first = false;
             json.plain(name);
         });
         json.literal("]");
@@ -885,11 +887,9 @@ void writeCsv(TextOut &out, const Flows &flows, const EndpointAttributor &attrib
         }
         to.raw(',');
         if (flow.protocol == 6) {
-            bool first = true;
-            forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name) {
+            forEachTcpFlagName(flow.tcpFlags, [&](std::string_view name, bool first) {
                 if (!first)
                     to.raw('|');
-                first = false;
                 to.raw(name);
             });
         }
